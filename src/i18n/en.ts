@@ -1,0 +1,138 @@
+import type { ru } from "./ru.ts";
+
+// English is the second language of the UI and of every mail; every key of ru.ts must be here (checked by tsc and a test).
+export const en: Record<keyof typeof ru, string> = {
+  "app.title": "Merchant cabinet",
+  "app.testMode": "Test mode",
+  "app.testModeHint": "Test mode: the data of this cabinet is separate from production.",
+  "app.language": "Language",
+  "app.skipToContent": "Skip to content",
+
+  "signIn.title": "Sign in to the merchant cabinet",
+  "signIn.login": "Login",
+  "signIn.password": "Password",
+  "signIn.submit": "Sign in",
+  "signIn.forgot": "Forgot your password?",
+  "signIn.failed": "Sorry, no user with this login and password is registered in the system",
+  "signIn.required": "Enter your login and password.",
+  "signIn.signedOut": "You have signed out of the cabinet.",
+  "signIn.sessionExpired": "Your session ended after a period of inactivity. Please sign in again.",
+  "signIn.passwordChanged": "Your password has been changed. Sign in with the new password.",
+  "signIn.throttledTitle": "Too many sign-in attempts",
+  "signIn.throttled": "There were too many failed sign-in attempts from your address. Try again in {wait}.",
+
+  "csrf.title": "This form has expired",
+  "csrf.body":
+    "The page was open for too long or was sent from another site. Open the form again and repeat the action.",
+  "csrf.back": "Open the form again",
+
+  "nav.orders": "Order monitoring",
+  "nav.reports": "Reports",
+  "nav.settings": "Settings",
+  "nav.admin": "Administration",
+  "nav.audit": "Event log",
+  "nav.signOut": "Sign out",
+  "nav.main": "Sections",
+
+  "home.title": "Home",
+  "home.welcome": "Welcome, {name}",
+  "home.enterprise": "Enterprise",
+  "home.login": "Login",
+  "home.language": "Interface language",
+  "home.merchants": "Merchants you can see",
+  "home.allMerchants": "all merchants of the enterprise",
+  "home.rights": "Rights",
+  "home.noRights": "no additional rights",
+  "home.lastSignIn": "Previous sign-in",
+  "home.firstSignIn": "this is your first sign-in",
+  "home.sessionEnds": "Your session ends after {idle} of inactivity.",
+
+  "lang.ru": "Русский",
+  "lang.en": "English",
+
+  "recovery.title": "Password recovery",
+  "recovery.introBefore": "To restore access, enter your ",
+  "recovery.introLogin": "user name",
+  "recovery.introAnd": " and the ",
+  "recovery.introEmail": "e-mail address",
+  "recovery.introAfter": " given at registration.",
+  "recovery.login": "User name",
+  "recovery.email": "E-mail address",
+  "recovery.submit": "Send",
+  "recovery.sent": "A password recovery link has been sent to your e-mail.",
+  "recovery.back": "Back to sign-in",
+  "recovery.failed": "No such user exists or the e-mail is incorrect.",
+  "recovery.failedHint":
+    "Please enter correct details or contact the administrator of your shop or the support service at",
+  "recovery.required": "Enter your user name and e-mail address.",
+  "recovery.linkInvalidTitle": "This link is no longer valid",
+  "recovery.linkInvalid":
+    "The password recovery link has expired, has already been used or was replaced by a newer one. Request a new link.",
+  "recovery.requestNew": "Request a new link",
+  "recovery.newPasswordTitle": "New password",
+  "recovery.newPasswordIntro": "Set a new password for the account {login}.",
+
+  "password.current": "Current password",
+  "password.new": "New password",
+  "password.repeat": "Repeat the new password",
+  "password.save": "Save",
+  "password.rulesTitle": "Password requirements",
+  "password.rule.length": "{min} to {max} characters inclusive",
+  "password.rule.charset": "Latin letters (upper and lower case) and digits only",
+  "password.rule.letterAndDigit": "both letters and digits are required",
+  "password.rule.history": "must differ from each of the last {count} passwords",
+  "password.error.length": "The password must be {min} to {max} characters long.",
+  "password.error.charset": "The password may contain only Latin letters (upper and lower case) and digits.",
+  "password.error.letterAndDigit": "The password must contain both letters and digits.",
+  "password.error.history": "The password must not repeat any of the last {count} passwords of this account.",
+  "password.error.mismatch": "The passwords do not match.",
+  "password.error.currentWrong": "The current password is incorrect.",
+  "password.error.required": "Fill in all the fields.",
+  "password.error.noRight":
+    "You do not have the right to change your own password. Contact your enterprise administrator.",
+  "password.changed": "Your password has been changed. Other sessions of this account have been ended.",
+  "password.forcedTitle": "Change your temporary password",
+  "password.forcedIntro":
+    "Your password was issued by an administrator. Set your own password before you continue.",
+
+  "settings.title": "Settings",
+  "settings.passwordTitle": "Change password",
+
+  "error.notFoundTitle": "Page not found",
+  "error.notFound": "There is no such page in the cabinet.",
+  "error.forbiddenTitle": "Access denied",
+  "error.forbidden": "You do not have the rights for this section.",
+  "error.serverTitle": "Server error",
+  "error.server":
+    "The request could not be completed. Try again later; if the error persists, contact support.",
+  "error.badRequestTitle": "Bad request",
+  "error.badRequest": "The request could not be understood. Go back to the previous page and try again.",
+  "error.home": "Go to the home page",
+
+  "mail.greeting": "Hello {name},",
+  "mail.signature": "Merchant cabinet",
+  "mail.ignore": "If you did not ask for this e-mail, simply ignore it: your password stays the same.",
+  "mail.reset.subject": "Password recovery for the merchant cabinet",
+  "mail.reset.body":
+    "Password recovery was requested for the account {login}. To set a new password, follow the link:",
+  "mail.reset.button": "Set a new password",
+  "mail.reset.validity": "The link is valid for {duration}.",
+  "mail.changed.subject": "Your merchant cabinet password was changed",
+  "mail.changed.body": "The password of the account {login} was changed on {when}.",
+  "mail.changed.warning":
+    "If you did not change it, contact the administrator of your shop or the support service at {support} immediately.",
+  "mail.locked.subject": "Your account is temporarily locked",
+  "mail.locked.body":
+    "Failed sign-in attempts in a row: {count}. The account {login} is locked for {duration}, until {until}.",
+  "mail.locked.warning":
+    "If this was not you, someone is trying to guess your password. Change it once the lock ends and tell the support service at {support}.",
+
+  "unit.second": "{n} second|{n} seconds",
+  "unit.minute": "{n} minute|{n} minutes",
+  "unit.hour": "{n} hour|{n} hours",
+  "unit.day": "{n} day|{n} days",
+  "unit.gen.second": "{n} second|{n} seconds",
+  "unit.gen.minute": "{n} minute|{n} minutes",
+  "unit.gen.hour": "{n} hour|{n} hours",
+  "unit.gen.day": "{n} day|{n} days",
+};
