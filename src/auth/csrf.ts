@@ -11,7 +11,9 @@ export function isSameOrigin(request: FastifyRequest): boolean {
   if (origin === undefined) return true;
   if (origin === "null") return false;
   try {
-    return new URL(origin).host === request.headers.host;
+    const source = new URL(origin);
+    // Normalised through URL on both sides, so "host:80" and "http://host" compare equal.
+    return source.host === new URL(`${source.protocol}//${request.headers.host}`).host;
   } catch {
     return false;
   }
