@@ -21,7 +21,11 @@ export function safeReturnPath(next: unknown): string | undefined {
     const base = "http://cabinet.invalid";
     const url = new URL(next, base);
     if (url.origin !== base) return undefined;
-    return url.pathname + url.search;
+    const path = url.pathname + url.search;
+    // Dot segments collapse during parsing: "/.//evil.example" becomes "//evil.example", which a browser
+    // reads as another host. Check the result as well as the input.
+    if (path.startsWith("//") || path.startsWith("/\\")) return undefined;
+    return path;
   } catch {
     return undefined;
   }
