@@ -8,6 +8,8 @@ import { authRoutes } from "./auth/auth.routes.tsx";
 import { hasValidCsrfToken, isSameOrigin } from "./auth/csrf.ts";
 import { pageContext, registerRequestState } from "./auth/request-state.ts";
 import { homeRoutes } from "./home/home.routes.tsx";
+import { recoveryRoutes } from "./recovery/recovery.routes.tsx";
+import { settingsRoutes } from "./settings/settings.routes.tsx";
 import { statusOf } from "./web/app-error.ts";
 import { assetsRoutes } from "./web/assets.routes.ts";
 import { errorPage } from "./web/error-pages.tsx";
@@ -79,6 +81,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   await app.register(assetsRoutes);
   await app.register(authRoutes, { ctx });
   await app.register(homeRoutes, { ctx });
+  await app.register(recoveryRoutes, { ctx });
+  await app.register(settingsRoutes, { ctx });
 
   app.setNotFoundHandler((request, reply) => {
     const page = pageContext(request, ctx.config.mode);

@@ -1,5 +1,7 @@
+import type { Transaction } from "kysely";
 import type { AppContext } from "../app-context.ts";
 import { recordAuditEvent } from "../audit/audit.repository.ts";
+import type { DB } from "../db/database.ts";
 import { enqueueMail } from "../mail/mail-queue.repository.ts";
 import { composeLockoutMail, newMessageId } from "../mail/mail-templates.tsx";
 import { hitRateLimit, peekRateLimit } from "../rate-limit/rate-limits.repository.ts";
@@ -96,39 +98,50 @@ async function recordFailure(
       details: { reason },
       now,
     });
-    // PCI DSS 8.3.4: consecutive wrong passwords lock the account for a while (Keycloak's temporary lockout).
-    if (!user || reason !== "wrong-password") return;
-    const failures = await incrementFailedSignIns(trx, user.id);
-    if (failures < config.lockoutThreshold) return;
-    const lockedUntil = now + config.lockoutDurationMs;
-    lockStarted = await lockUserIfOverThreshold(trx, {
-      userId: user.id,
-      threshold: config.lockoutThreshold,
-      lockedUntil,
-    });
-    if (!lockStarted) return;
-    await recordAuditEvent(trx, {
-      type: "account.locked",
-      userId: user.id,
-      enterpriseId: user.enterprise_id,
-      login: user.login,
-      ip: attempt.ip,
-      details: { failures, lockedUntil },
-      now,
-    });
-    const mail = composeLockoutMail(
-      { language: user.language, login: user.login, fullName: user.full_name },
-      {
-        failures,
-        until: lockedUntil,
-        durationMs: config.lockoutDurationMs,
-        supportEmail: config.supportEmail,
-      },
-    );
-    await enqueueMail(trx, { recipient: user.email, ...mail, messageId: newMessageId(config.mailFrom), now });
+    if (user && reason === "wrong-password")
+      lockStarted = await countWrongPassword(trx, ctx, { user, ip: attempt.ip });
   });
   if (lockStarted) ctx.mailQueued();
   return { outcome: "rejected" };
+}
+
+/**
+ * PCI DSS 8.3.4: consecutive wrong passwords lock the account for a while (Keycloak's temporary lockout).
+ * Counts one wrong password (at sign-in or in Settings) inside the caller's transaction; when the count reaches
+ * the threshold, starts the lock, audits it and queues the owner's mail. Returns true if a lock started.
+ */
+export async function countWrongPassword(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  wrong: { user: UserRow; ip: string },
+): Promise<boolean> {
+  const { config } = ctx;
+  const { user } = wrong;
+  const now = ctx.now();
+  const failures = await incrementFailedSignIns(trx, user.id);
+  if (failures < config.lockoutThreshold) return false;
+  const lockedUntil = now + config.lockoutDurationMs;
+  const started = await lockUserIfOverThreshold(trx, {
+    userId: user.id,
+    threshold: config.lockoutThreshold,
+    lockedUntil,
+  });
+  if (!started) return false;
+  await recordAuditEvent(trx, {
+    type: "account.locked",
+    userId: user.id,
+    enterpriseId: user.enterprise_id,
+    login: user.login,
+    ip: wrong.ip,
+    details: { failures, lockedUntil },
+    now,
+  });
+  const mail = composeLockoutMail(
+    { language: user.language, login: user.login, fullName: user.full_name },
+    { failures, until: lockedUntil, durationMs: config.lockoutDurationMs, supportEmail: config.supportEmail },
+  );
+  await enqueueMail(trx, { recipient: user.email, ...mail, messageId: newMessageId(config.mailFrom), now });
+  return true;
 }
 
 export async function signOut(ctx: AppContext, session: { idHash: string; userId: number; ip: string }) {

@@ -1,0 +1,115 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AppContext } from "../app-context.ts";
+import { pageContext } from "../auth/request-state.ts";
+import { policyFromConfig } from "../passwords/passwords.service.ts";
+import { sendPage } from "../web/render.tsx";
+import { LinkInvalidPage, NewPasswordPage, RecoveryPage, RecoverySentPage } from "./recovery.pages.tsx";
+import { findOpenResetLink, requestRecovery, resetPassword } from "./recovery.service.ts";
+
+const recoveryBody = {
+  type: "object",
+  properties: {
+    login: { type: "string", maxLength: 200 },
+    email: { type: "string", maxLength: 320 },
+    _csrf: { type: "string", maxLength: 100 },
+  },
+} as const;
+
+const newPasswordBody = {
+  type: "object",
+  properties: {
+    password: { type: "string", maxLength: 1024 },
+    repeat: { type: "string", maxLength: 1024 },
+    _csrf: { type: "string", maxLength: 100 },
+  },
+} as const;
+
+const tokenParams = {
+  type: "object",
+  properties: { token: { type: "string", maxLength: 200 } },
+  required: ["token"],
+} as const;
+
+export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppContext }) {
+  const { ctx } = options;
+  const policy = policyFromConfig(ctx.config);
+  const supportEmail = ctx.config.supportEmail;
+
+  app.get("/recovery", async (request, reply) => {
+    return sendPage(
+      reply,
+      <RecoveryPage ctx={pageContext(request, ctx.config.mode)} supportEmail={supportEmail} />,
+    );
+  });
+
+  app.post<{ Body: { login?: string; email?: string } }>(
+    "/recovery",
+    { schema: { body: recoveryBody } },
+    async (request, reply) => {
+      const login = request.body?.login ?? "";
+      const email = request.body?.email ?? "";
+      const result = await requestRecovery(ctx, { login, email, ip: request.ip });
+      const page = pageContext(request, ctx.config.mode);
+      if (result.outcome === "sent") return sendPage(reply, <RecoverySentPage ctx={page} />);
+      const error = result.outcome === "refused" ? "refused" : "incomplete";
+      return sendPage(
+        reply,
+        <RecoveryPage ctx={page} login={login} email={email} error={error} supportEmail={supportEmail} />,
+        error === "incomplete" ? 400 : 200,
+      );
+    },
+  );
+
+  // Opening the link only shows the form: mail scanners that follow links must not consume it.
+  app.get<{ Params: { token: string } }>(
+    "/recovery/reset/:token",
+    { schema: { params: tokenParams } },
+    async (request, reply) => {
+      const open = await findOpenResetLink(ctx, request.params.token);
+      const page = pageContext(request, ctx.config.mode);
+      if (!open) return sendPage(reply, <LinkInvalidPage ctx={page} />, 410);
+      return sendPage(
+        reply,
+        <NewPasswordPage
+          ctx={{ ...page, language: userLanguage(request, open.user.language) }}
+          token={request.params.token}
+          login={open.user.login}
+          policy={policy}
+        />,
+      );
+    },
+  );
+
+  app.post<{ Params: { token: string }; Body: { password?: string; repeat?: string } }>(
+    "/recovery/reset/:token",
+    { schema: { params: tokenParams, body: newPasswordBody } },
+    async (request, reply) => {
+      const result = await resetPassword(ctx, {
+        token: request.params.token,
+        password: request.body?.password ?? "",
+        repeat: request.body?.repeat ?? "",
+        ip: request.ip,
+      });
+      const page = pageContext(request, ctx.config.mode);
+      if (result.outcome === "changed") return reply.redirect("/sign-in?notice=password-changed", 303);
+      if (result.outcome === "invalid-link") return sendPage(reply, <LinkInvalidPage ctx={page} />, 410);
+      const open = await findOpenResetLink(ctx, request.params.token);
+      return sendPage(
+        reply,
+        <NewPasswordPage
+          ctx={{ ...page, language: userLanguage(request, open?.user.language) }}
+          token={request.params.token}
+          login={result.login}
+          policy={policy}
+          problems={result.problems}
+        />,
+        422,
+      );
+    },
+  );
+}
+
+/** The page behind a mailed link speaks the account's language, like the mail did (seed, «Примечание»). */
+function userLanguage(request: FastifyRequest, language: "ru" | "en" | undefined) {
+  return language ?? request.lk.language;
+}

@@ -1,0 +1,122 @@
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../app-context.ts";
+import { cookieNames, secretCookieOptions } from "../auth/cookies.ts";
+import { FORCED_PASSWORD_CHANGE_PATH, requireUser } from "../auth/guards.tsx";
+import { pageContext } from "../auth/request-state.ts";
+import { policyFromConfig } from "../passwords/passwords.service.ts";
+import { safeReturnPath, sendPage } from "../web/render.tsx";
+import { changeOwnPassword, replaceTemporaryPassword } from "./password-settings.service.ts";
+import { ForcedChangePage, SettingsPage } from "./settings.pages.tsx";
+
+const passwordBody = {
+  type: "object",
+  properties: {
+    current: { type: "string", maxLength: 1024 },
+    password: { type: "string", maxLength: 1024 },
+    repeat: { type: "string", maxLength: 1024 },
+    next: { type: "string", maxLength: 2000 },
+    _csrf: { type: "string", maxLength: 100 },
+  },
+} as const;
+
+interface PasswordBody {
+  current?: string;
+  password?: string;
+  repeat?: string;
+  next?: string;
+}
+
+export async function settingsRoutes(app: FastifyInstance, options: { ctx: AppContext }) {
+  const { ctx } = options;
+  const policy = policyFromConfig(ctx.config);
+  const names = cookieNames(ctx.config);
+
+  app.get<{ Querystring: { changed?: string } }>(
+    "/settings",
+    { preHandler: requireUser(ctx) },
+    async (request, reply) => {
+      const page = pageContext(request, ctx.config.mode);
+      return sendPage(
+        reply,
+        <SettingsPage
+          ctx={page}
+          user={request.lk.user!}
+          policy={policy}
+          changed={request.query.changed === "1"}
+        />,
+      );
+    },
+  );
+
+  app.post<{ Body: PasswordBody }>(
+    "/settings/password",
+    { preHandler: requireUser(ctx), schema: { body: passwordBody } },
+    async (request, reply) => {
+      const user = request.lk.user!;
+      const result = await changeOwnPassword(ctx, {
+        user,
+        sessionIdHash: request.lk.sessionIdHash!,
+        current: request.body?.current ?? "",
+        password: request.body?.password ?? "",
+        repeat: request.body?.repeat ?? "",
+        ip: request.ip,
+      });
+      const page = pageContext(request, ctx.config.mode);
+      switch (result.outcome) {
+        case "changed":
+          return reply.redirect("/settings?changed=1", 303);
+        case "locked-out":
+          reply.clearCookie(names.session, secretCookieOptions(ctx.config));
+          return reply.redirect("/sign-in", 303);
+        case "no-right":
+          return sendPage(reply, <SettingsPage ctx={page} user={user} policy={policy} />, 403);
+        case "rejected":
+          return sendPage(
+            reply,
+            <SettingsPage ctx={page} user={user} policy={policy} problems={result.problems} />,
+            422,
+          );
+      }
+    },
+  );
+
+  const forced = { preHandler: requireUser(ctx, { allowTemporaryPassword: true }) };
+
+  app.get<{ Querystring: { next?: string } }>(FORCED_PASSWORD_CHANGE_PATH, forced, async (request, reply) => {
+    const next = safeReturnPath(request.query.next);
+    if (!request.lk.user!.passwordTemporary) return reply.redirect(next ?? "/", 303);
+    return sendPage(
+      reply,
+      <ForcedChangePage ctx={pageContext(request, ctx.config.mode)} policy={policy} next={next} />,
+    );
+  });
+
+  app.post<{ Body: PasswordBody }>(
+    FORCED_PASSWORD_CHANGE_PATH,
+    { ...forced, schema: { body: passwordBody } },
+    async (request, reply) => {
+      const user = request.lk.user!;
+      const next = safeReturnPath(request.body?.next);
+      if (!user.passwordTemporary) return reply.redirect(next ?? "/", 303);
+      const result = await replaceTemporaryPassword(ctx, {
+        user,
+        sessionIdHash: request.lk.sessionIdHash!,
+        password: request.body?.password ?? "",
+        repeat: request.body?.repeat ?? "",
+        ip: request.ip,
+      });
+      if (result.outcome === "changed") return reply.redirect(next ?? "/", 303);
+      const problems = result.outcome === "rejected" ? result.problems : [];
+      return sendPage(
+        reply,
+        <ForcedChangePage
+          ctx={pageContext(request, ctx.config.mode)}
+          policy={policy}
+          next={next}
+          problems={problems}
+        />,
+        422,
+      );
+    },
+  );
+}
