@@ -29,6 +29,8 @@ export interface Config {
   passwordHistory: number;
   argon2: { memoryKib: number; timeCost: number; parallelism: number };
   logLevel: string;
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (throttling and audit depend on it). */
+  trustProxy: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +92,7 @@ const EnvSchema = z.object({
   LK_ARGON2_MEMORY_KIB: int(19_456, 1024, 1_048_576),
   LK_ARGON2_TIME_COST: int(2, 1, 20),
   LK_ARGON2_PARALLELISM: int(1, 1, 16),
+  LK_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   LK_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -151,5 +154,6 @@ export function loadConfig(env: Env = process.env): Config {
       parallelism: e.LK_ARGON2_PARALLELISM,
     },
     logLevel: e.LK_LOG_LEVEL,
+    trustProxy: e.LK_TRUST_PROXY === "true",
   };
 }

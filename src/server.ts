@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   };
   await bootstrapDemoData(ctx, logger);
 
-  const app = await buildApp(ctx, { logger, trustProxy: process.env.LK_TRUST_PROXY === "true" });
+  const app = await buildApp(ctx, { logger, trustProxy: config.trustProxy });
   sender.start();
   const maintenance = setInterval(() => {
     const now = Date.now();
