@@ -50,7 +50,7 @@ for (const dialect of DIALECTS) {
       try {
         const { login, password } = await seedUser(t.ctx);
         const { b, token } = await openSignInForm(t);
-        const cases = [
+        const cases: { name: string; cookie: string; fields: Record<string, string> }[] = [
           { name: "no _csrf", cookie: b.jar.header(), fields: { login, password } },
           { name: "empty _csrf", cookie: b.jar.header(), fields: { login, password, _csrf: "" } },
           {
@@ -77,12 +77,13 @@ for (const dialect of DIALECTS) {
       try {
         const { login, password } = await seedUser(t.ctx);
         const { b, token } = await openSignInForm(t);
-        for (const headers of [
+        const foreign: Record<string, string>[] = [
           { origin: "https://evil.example" },
           { origin: "http://localhost:8080" },
           { origin: "null" },
           { "sec-fetch-site": "cross-site" },
-        ]) {
+        ];
+        for (const headers of foreign) {
           const response = await postSignIn(t, b.jar.header(), { login, password, _csrf: token }, headers);
           assert.equal(response.statusCode, 403, JSON.stringify(headers));
         }
