@@ -50,6 +50,12 @@ for (const dialect of DIALECTS) {
         const b = browser(t.app);
         const failed = await b.postForm("/sign-in", { login, password: "Wrong1234", next: "/some/page?x=1" });
         assert.ok(failed.body.includes('name="next" value="/some/page?x=1"'));
+        const retried = await b.postForm(
+          "/sign-in",
+          { login, password, next: "/some/page?x=1" },
+          { from: "/sign-in?next=%2Fsome%2Fpage%3Fx%3D1" },
+        );
+        assert.equal(retried.headers.location, "/some/page?x=1");
       } finally {
         await t.close();
       }
