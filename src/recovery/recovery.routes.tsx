@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app-context.ts";
 import { pageContext } from "../auth/request-state.ts";
 import { policyFromConfig } from "../passwords/passwords.service.ts";
@@ -107,6 +107,13 @@ export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppCo
       );
     },
   );
+
+  // A token longer than the router's parameter limit (100 characters) never reaches the routes above: Fastify
+  // would answer a bare JSON 414 without the security headers. Any such path is just an invalid link.
+  const linkInvalid = async (request: FastifyRequest, reply: FastifyReply) =>
+    sendPage(reply, <LinkInvalidPage ctx={pageContext(request, ctx.config.mode)} />, 410);
+  app.get("/recovery/reset/*", linkInvalid);
+  app.post("/recovery/reset/*", linkInvalid);
 }
 
 /** The page behind a mailed link speaks the account's language, like the mail did (seed, «Примечание»). */
