@@ -65,6 +65,17 @@ export async function claimDueMails(
   return claimed;
 }
 
+/** Gives claimed but unattempted mails back to the queue (a sender stopping), so nobody waits for the lease. */
+export async function releaseMailLeases(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("mail_queue")
+    .set({ leased_until: null })
+    .where("id", "in", ids)
+    .where("sent_at", "is", null)
+    .execute();
+}
+
 export async function markMailSent(db: Db, id: number, now: number): Promise<void> {
   await db
     .updateTable("mail_queue")

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { DB } from "../db/database.ts";
-import { claimDueMails, markMailFailed, markMailSent } from "./mail-queue.repository.ts";
+import { claimDueMails, markMailFailed, markMailSent, releaseMailLeases } from "./mail-queue.repository.ts";
 import type { MailTransport } from "./mail-transport.ts";
 
 export interface MailSenderOptions {
@@ -27,6 +27,8 @@ export class MailSender {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** Set by stop(): the running round finishes the mail in hand and hands the rest back to the queue. */
+  private stopRequested = false;
 
   constructor(options: MailSenderOptions) {
     this.options = {
@@ -41,6 +43,7 @@ export class MailSender {
 
   start(): void {
     this.stopped = false;
+    this.stopRequested = false;
     this.schedule(0);
   }
 
@@ -54,8 +57,14 @@ export class MailSender {
     this.schedule(0);
   }
 
+  /**
+   * Waits for the mail being handed to the transport, not for the whole queue: a server shutting down with a
+   * long queue (or a slow SMTP server) must not hang. The other mails of the claimed batch are released, so
+   * the next sender (this server after its restart, or another instance) takes them at once.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     clearTimeout(this.timer);
     await this.running;
   }
@@ -65,9 +74,17 @@ export class MailSender {
     const { db, transport, from, now, leaseMs, logger } = this.options;
     let sent = 0;
     for (;;) {
+      if (this.stopRequested) return sent;
       const batch = await claimDueMails(db, { now: now(), leaseMs, limit: 20 });
       if (batch.length === 0) return sent;
-      for (const mail of batch) {
+      for (const [index, mail] of batch.entries()) {
+        if (this.stopRequested) {
+          await releaseMailLeases(
+            db,
+            batch.slice(index).map((unsent) => unsent.id),
+          );
+          return sent;
+        }
         try {
           await transport.send({
             from,

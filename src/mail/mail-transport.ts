@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import nodemailer from "nodemailer";
 
@@ -18,17 +18,35 @@ export interface MailTransport {
   describe(): string;
 }
 
-/** SMTP when LK_SMTP_URL is set; otherwise `.eml` files in the outbox folder (PRODUCT.md). */
-export function createMailTransport(options: { smtpUrl?: string; outboxDir: string }): MailTransport {
-  return options.smtpUrl ? createSmtpTransport(options.smtpUrl) : createOutboxTransport(options.outboxDir);
+/** How long an SMTP server may stay silent before the attempt fails and the mail waits for its retry. */
+export interface SmtpTimeouts {
+  connectionMs: number;
+  greetingMs: number;
+  socketMs: number;
 }
 
-function createSmtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url, {
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  } as object);
+const DEFAULT_SMTP_TIMEOUTS: SmtpTimeouts = { connectionMs: 10_000, greetingMs: 10_000, socketMs: 30_000 };
+
+/** SMTP when LK_SMTP_URL is set; otherwise `.eml` files in the outbox folder (PRODUCT.md). */
+export function createMailTransport(options: {
+  smtpUrl?: string;
+  outboxDir: string;
+  smtpTimeouts?: Partial<SmtpTimeouts>;
+}): MailTransport {
+  return options.smtpUrl
+    ? createSmtpTransport(options.smtpUrl, { ...DEFAULT_SMTP_TIMEOUTS, ...options.smtpTimeouts })
+    : createOutboxTransport(options.outboxDir);
+}
+
+function createSmtpTransport(url: string, timeouts: SmtpTimeouts): MailTransport {
+  // The timeouts go into the transport options: createTransport's second argument holds message defaults,
+  // where they would be ignored and a server that accepts but never answers would stall delivery for minutes.
+  const transporter = nodemailer.createTransport({
+    url,
+    connectionTimeout: timeouts.connectionMs,
+    greetingTimeout: timeouts.greetingMs,
+    socketTimeout: timeouts.socketMs,
+  });
   const safeUrl = new URL(url);
   safeUrl.password = safeUrl.password ? "***" : "";
   return {
@@ -47,9 +65,16 @@ function createOutboxTransport(dir: string): MailTransport {
       const info = await builder.sendMail({ ...message, headers: { "Auto-Submitted": "auto-generated" } });
       mkdirSync(dir, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${message.messageId.replace(/[^\w.-]/g, "_")}.eml`;
-      // Written under a temporary name and renamed: a reader of the folder never sees half a mail.
+      // Written under a temporary name and renamed: a reader of the folder never sees half a mail. Flushed to
+      // disk before the rename, because the queue records the mail as delivered right after this returns.
       const temporary = join(dir, `.${name}.tmp`);
-      writeFileSync(temporary, info.message as Buffer);
+      const fd = openSync(temporary, "w");
+      try {
+        writeFileSync(fd, info.message as Buffer);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(temporary, join(dir, name));
     },
     close: () => {},
