@@ -8,6 +8,7 @@ import type { PasswordPolicy, PasswordRule } from "../passwords/password-policy.
 import { checkNewPassword } from "../passwords/passwords.service.ts";
 import { DEFAULT_RIGHTS, type Right } from "./rights.ts";
 import {
+  findEnterpriseById,
   findEnterpriseByName,
   findMerchantByName,
   findUserByLogin,
@@ -72,9 +73,13 @@ export async function createUser(deps: UserDeps, input: NewUser): Promise<Create
   const passwordHash = await deps.hasher.hash(input.password);
   const now = deps.now();
   const user = await deps.db.transaction().execute(async (trx) => {
+    // A known merchant brings its own enterprise; a new name creates both (PRODUCT.md, `lk users add --merchant`).
+    const existingMerchant = await findMerchantByName(trx, merchant);
     const enterprise =
-      (await findEnterpriseByName(trx, merchant)) ?? (await insertEnterprise(trx, { name: merchant, now }));
-    if (!(await findMerchantByName(trx, merchant))) {
+      (existingMerchant && (await findEnterpriseById(trx, existingMerchant.enterprise_id))) ||
+      (await findEnterpriseByName(trx, merchant)) ||
+      (await insertEnterprise(trx, { name: merchant, now }));
+    if (!existingMerchant) {
       await insertMerchant(trx, {
         enterpriseId: enterprise.id,
         code: String(randomInt(100_000, 1_000_000)),
