@@ -85,6 +85,8 @@ export class MailSender {
           );
           return sent;
         }
+        // A slow batch can outlive its lease; another sender may own the mail by now, so leave it.
+        if (mail.leased_until !== null && mail.leased_until <= now()) continue;
         try {
           await transport.send({
             from,
