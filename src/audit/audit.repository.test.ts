@@ -11,8 +11,12 @@ for (const dialect of DIALECTS) {
       database = await createTestDatabase(dialect);
     });
     after(() => database.close());
-    // Ids that no other test in this database uses.
-    const newId = () => 100_000 + Number.parseInt(randomBytes(2).toString("hex"), 16);
+    // Ids that no other test in this database uses (tests also use id + 1).
+    let lastId = 100_000;
+    const newId = () => {
+      lastId += 10;
+      return lastId;
+    };
 
     it("records an event with its facts and lists it back", async () => {
       const { db } = database;
