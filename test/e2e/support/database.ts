@@ -1,4 +1,5 @@
 // Browser-test support: users written straight into the server's database, as an operator's CLI would.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { loadConfig } from "../../../src/config.ts";
 import { type Database, openDatabase } from "../../../src/db/connection.ts";
@@ -9,6 +10,7 @@ import type { Right } from "../../../src/users/rights.ts";
 import { loginKey } from "../../../src/users/users.repository.ts";
 import { createUser } from "../../../src/users/users.service.ts";
 import type { Language, UserStatus } from "../../../src/users/users.table.ts";
+import { REPO_ROOT } from "./server.ts";
 
 export interface SeedUserOptions {
   login?: string;
@@ -93,5 +95,33 @@ export async function countUsers(databaseUrl: string): Promise<number> {
   return withDatabase(databaseUrl, async ({ db }) => {
     const rows = await db.selectFrom("users").select("login").execute();
     return rows.length;
+  });
+}
+
+/** Runs the operator's `lk` command against this database, as `npx lk ...` would. */
+export function runLk(
+  databaseUrl: string,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bin/lk.js", ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_TEST_CONTEXT: undefined, LK_MODE: "test", LK_DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
   });
 }

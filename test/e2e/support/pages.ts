@@ -45,10 +45,20 @@ export async function submitSignIn(
 ): Promise<void> {
   await page.getByLabel(texts.login, { exact: true }).fill(credentials.login);
   await page.getByLabel(texts.password, { exact: true }).fill(credentials.password);
-  await Promise.all([
+  const [response] = await Promise.all([
     page.waitForNavigation({ waitUntil: "load" }),
     page.getByRole("button", { name: texts.submit, exact: true }).click(),
   ]);
+  await assertFormAccepted(page, response?.status());
+}
+
+/** A 403 after a form post is the CSRF check refusing the browser's own form: say so instead of timing out. */
+export async function assertFormAccepted(page: Page, status: number | undefined): Promise<void> {
+  if (status !== 403) return;
+  const heading = await page.getByRole("heading", { level: 1 }).textContent();
+  assert.fail(
+    `the server refused the form with 403 («${heading}»): the CSRF check rejected a real browser's post`,
+  );
 }
 
 export async function signIn(
@@ -83,4 +93,13 @@ export async function assertInCabinet(
   assert.equal(await textOf(page, "user-name"), user.fullName);
   assert.equal(await textOf(page, "enterprise-name"), user.enterprise);
   assert.equal(await page.getByRole("button", { name: texts.signOut, exact: true }).count(), 1);
+}
+
+/** Presses «Выйти» (or «Sign out») in the header and waits for the page it leads to. */
+export async function signOut(page: Page, texts: Texts = RU): Promise<void> {
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: "load" }),
+    page.getByRole("button", { name: texts.signOut, exact: true }).click(),
+  ]);
+  await assertFormAccepted(page, response?.status());
 }
