@@ -83,6 +83,8 @@ for (const dialect of DIALECTS) {
       // The seed sets «имя пользователя» and «адрес электронной почты» in bold.
       assert.match(page.body, /<strong>имя пользователя<\/strong>/);
       assert.match(page.body, /<strong>адрес электронной почты<\/strong>/);
+      // «Здесь необходимо задать наименование используемой учетной записи (логин) и адрес электронной почты,
+      //  указанный при создании этой учетной записи.»
       assert.match(page.body, /<label for="login">Имя пользователя<\/label>/);
       assert.match(page.body, /<input id="login" name="login"/);
       assert.match(page.body, /<label for="email">Адрес электронной почты<\/label>/);
@@ -186,6 +188,7 @@ for (const dialect of DIALECTS) {
         const kicks = t.mailKicks.count;
         const response = await request({ login, email });
         assert.equal(response.statusCode, 200);
+        assert.match(response.body, /<h1>Восстановление пароля<\/h1>/);
         const text = textOf(response.body);
         assert.equal(countOf(text, FAILED), 1);
         // «…или в службу поддержки support@belassist.by.», with the configured address.
@@ -206,6 +209,24 @@ for (const dialect of DIALECTS) {
         }
       });
     }
+
+    it("without LK_SUPPORT_EMAIL the failure names the seed's support@belassist.by as a mailto link", async () => {
+      const defaults = await createTestApp(dialect, FAST_HASH);
+      try {
+        const response = await browser(defaults.app, freshIp()).postForm("/recovery", {
+          login: `nobody_${dialect}`,
+          email: "nobody@shop.example",
+        });
+        assert.equal(
+          countOf(textOf(response.body), `${FAILED} ${FAILED_HINT} support@belassist.by.`),
+          1,
+          textOf(response.body),
+        );
+        assert.match(response.body, /<a href="mailto:support@belassist\.by">support@belassist\.by<\/a>/);
+      } finally {
+        await defaults.close();
+      }
+    });
 
     it("empty fields get a clear message and no mail", async () => {
       const { login, email } = await seedUser(t.ctx);
@@ -323,7 +344,7 @@ for (const dialect of DIALECTS) {
       assert.ok(link?.startsWith(`${PUBLIC_URL}/recovery/reset/`), link);
     });
 
-    it("with LK_RESET_LINK_TTL=2h the mail says «в течение 2 часов» / «for 2 hours»", async () => {
+    it("«Время действия ссылки будет указано в письме»: with LK_RESET_LINK_TTL=2h the mail says «в течение 2 часов» / «for 2 hours»", async () => {
       const ru = await requestMail(longTtl, { userLanguage: "ru", pageLanguage: "ru" });
       assert.match(ru.mail.text_body, /Ссылка действительна в течение 2 часов\./);
       assert.match(ru.mail.html_body, /Ссылка действительна в течение 2 часов\./);

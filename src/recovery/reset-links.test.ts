@@ -363,6 +363,18 @@ for (const dialect of DIALECTS) {
       assertInvalidLinkPage(await postNewPassword(b, withdrawnPath, NEW_PASSWORD), "right withdrawn, POST");
     });
 
+    it("an account with an issued (temporary) password that resets it by link owns its password afterwards", async () => {
+      const user = await seedUser(t.ctx, { temporary: true });
+      const path = await requestLink(t, user);
+      assert.equal((await postNewPassword(browser(t.app, freshIp()), path, NEW_PASSWORD)).statusCode, 303);
+      assert.equal((await findUserById(t.ctx.db, user.user.id))?.password_temporary, 0);
+      const signIn = await browser(t.app, freshIp()).postForm("/sign-in", {
+        login: user.login,
+        password: NEW_PASSWORD,
+      });
+      assert.equal(signIn.headers.location, "/", "no forced change any more");
+    });
+
     it("a password changed in Settings voids the open link", async () => {
       const user = await seedUser(t.ctx);
       const path = await requestLink(t, user);
