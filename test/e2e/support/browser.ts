@@ -32,8 +32,7 @@ export function launchBrowser(): Promise<Browser> {
 export function screenshotPath(name: string): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = name
-    .normalize("NFKD")
-    .replace(/[^\w.-]+/g, "-")
+    .replace(/[^\p{L}\p{N}._-]+/gu, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 120);
   return join(RESULTS_DIR, `${file || "screenshot"}.png`);

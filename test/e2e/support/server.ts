@@ -134,6 +134,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Should the test process end without stop() (a crash, a cancelled run), the server must not outlive it.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
   const logs: string[] = [];
   const listeners = new Set<() => void>();
   const capture = (stream: NodeJS.ReadableStream | null) => {
@@ -156,6 +159,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener("exit", killOnExit);
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
