@@ -27,6 +27,9 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: 64 * 1024,
+    // The default 100-character limit answers longer path segments with a bare 414 that bypasses our pages
+    // and headers; Node's own header limit still bounds the URL.
+    routerOptions: { maxParamLength: 16_384 },
   });
 
   await app.register(cookie);

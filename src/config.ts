@@ -24,6 +24,8 @@ export interface Config {
   recoveryAccountLimit: number;
   recoveryIpLimit: number;
   recoveryWindowMs: number;
+  /** Both recovery answers wait until at least this long after the request arrived (timing equalisation). */
+  recoveryMinResponseMs: number;
   passwordMinLength: number;
   passwordMaxLength: number;
   passwordHistory: number;
@@ -86,6 +88,17 @@ const EnvSchema = z.object({
   LK_RECOVERY_ACCOUNT_LIMIT: int(5, 1, 1000),
   LK_RECOVERY_IP_LIMIT: int(20, 1, 100_000),
   LK_RECOVERY_WINDOW: duration("1h"),
+  LK_RECOVERY_MIN_RESPONSE: z
+    .string()
+    .default("250ms")
+    .transform((text, ctx) => {
+      const ms = text.trim() === "0" ? 0 : parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({ code: "custom", message: `"${text}" is not a duration (use 0, 250ms, 1s)` });
+        return z.NEVER;
+      }
+      return ms;
+    }),
   LK_PASSWORD_MIN_LENGTH: int(8, 8, 64),
   LK_PASSWORD_MAX_LENGTH: int(20, 8, 128),
   LK_PASSWORD_HISTORY: int(3, 1, 24),
@@ -145,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     recoveryAccountLimit: e.LK_RECOVERY_ACCOUNT_LIMIT,
     recoveryIpLimit: e.LK_RECOVERY_IP_LIMIT,
     recoveryWindowMs: e.LK_RECOVERY_WINDOW,
+    recoveryMinResponseMs: e.LK_RECOVERY_MIN_RESPONSE,
     passwordMinLength: e.LK_PASSWORD_MIN_LENGTH,
     passwordMaxLength: e.LK_PASSWORD_MAX_LENGTH,
     passwordHistory: e.LK_PASSWORD_HISTORY,

@@ -2,11 +2,15 @@ import type { FastifyRequest } from "fastify";
 import { tokensEqual } from "./tokens.ts";
 
 /**
- * Origin check first (OWASP: verify the source origin), then the synchronizer token. Browsers send Origin on
- * every cross-site POST, so a forged form fails here even before the token is looked at.
+ * Source check first (OWASP: Fetch Metadata, then Origin), then the synchronizer token. Browsers mark every
+ * cross-site POST, so a forged form fails here even before the token is looked at.
  */
 export function isSameOrigin(request: FastifyRequest): boolean {
-  if (request.headers["sec-fetch-site"] === "cross-site") return false;
+  // Fetch metadata first: browsers set it on every request and it cannot be forged by a page. It matters
+  // because under our Referrer-Policy (no-referrer) Chromium sends `Origin: null` even on same-origin posts.
+  const site = request.headers["sec-fetch-site"];
+  if (site === "same-origin") return true;
+  if (site === "cross-site" || site === "same-site") return false;
   const origin = request.headers.origin;
   if (origin === undefined) return true;
   if (origin === "null") return false;

@@ -37,6 +37,7 @@ export function pageContext(request: FastifyRequest, mode: AppContext["config"][
     csrfToken: state.csrfToken ?? "",
     user: state.user,
     path: request.url.split("?")[0] ?? "/",
+    url: request.url,
   };
 }
 

@@ -28,7 +28,8 @@ let sharedHasher: PasswordHasher | undefined;
 
 export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase(dialect);
-  const config: Config = loadConfig({ LK_MODE: "test", ...env });
+  // No recovery answer floor by default (it only adds waiting); the timing tests set their own.
+  const config: Config = loadConfig({ LK_MODE: "test", LK_RECOVERY_MIN_RESPONSE: "0", ...env });
   const clock = {
     now: Date.now(),
     advance(ms: number) {

@@ -10,6 +10,8 @@ export interface PageContext {
   user?: CurrentUser;
   /** The path being shown, to mark the current section in the navigation. */
   path: string;
+  /** Path and query, so a language switch returns to exactly this page (with its `next`). */
+  url: string;
 }
 
 interface NavItem {
@@ -99,7 +101,7 @@ export function LanguageSwitch(props: { ctx: PageContext }) {
     <nav class="langs" aria-label={t(ctx.language, "app.language")}>
       {(["ru", "en"] as const).map((language) => (
         <a
-          href={`/language/${language}?next=${encodeURIComponent(ctx.path)}`}
+          href={`/language/${language}?next=${encodeURIComponent(ctx.url)}`}
           aria-current={language === ctx.language ? "true" : undefined}
           lang={language}
           hreflang={language}
