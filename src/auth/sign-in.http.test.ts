@@ -290,7 +290,7 @@ for (const dialect of DIALECTS) {
       }
     });
 
-    it("takes as long for an unknown login as for a wrong password (dummy argon2id verify)", async () => {
+    it("takes as long for an unknown login as for a wrong password (dummy argon2id verify)", async (test) => {
       const t = await createTestApp(dialect);
       try {
         const { login, password } = await seedUser(t.ctx);
@@ -311,22 +311,23 @@ for (const dialect of DIALECTS) {
         await timeAttempt(login);
         const unknown: number[] = [];
         const wrong: number[] = [];
-        for (let i = 0; i < 15; i += 1) {
+        for (let i = 0; i < 21; i += 1) {
           unknown.push(await timeAttempt(`nobody_${i}`));
           wrong.push(await timeAttempt(login));
         }
         const unknownMedian = median(unknown);
         const wrongMedian = median(wrong);
+        // Attempts alternate, so each unknown-login attempt has a wrong-password neighbour that ran under
+        // the same machine load; the median of those paired differences is far less noisy than comparing
+        // two medians taken minutes apart by a machine that other test processes share.
+        const pairedDifference = median(unknown.map((value, i) => value - wrong[i]!));
         // Tolerance: 35% of the larger median. An argon2id verify (19 MiB, t=2) is most of a failed
-        // sign-in's time (tens of ms); without the dummy verify an unknown login answers in a few ms,
-        // i.e. more than 70% faster, so this bound separates "equal within noise" from the leak even on
-        // a busy two-core machine where medians move by ±20%.
+        // sign-in's time; without the dummy verify an unknown login answers in a few ms, i.e. 70% to 90%
+        // faster (measured: 2.5 ms against 31 ms), while with it the medians agree within about 10%.
         const larger = Math.max(unknownMedian, wrongMedian);
-        const difference = Math.abs(unknownMedian - wrongMedian);
-        assert.ok(
-          difference < 0.35 * larger,
-          `medians differ too much: unknown ${unknownMedian.toFixed(1)} ms, wrong password ${wrongMedian.toFixed(1)} ms`,
-        );
+        const report = `unknown login ${unknownMedian.toFixed(1)} ms, wrong password ${wrongMedian.toFixed(1)} ms, paired difference ${pairedDifference.toFixed(1)} ms`;
+        test.diagnostic(report);
+        assert.ok(Math.abs(pairedDifference) < 0.35 * larger, `answer times differ too much: ${report}`);
       } finally {
         await t.close();
       }
