@@ -173,27 +173,21 @@ for (const dialect of DIALECTS) {
         }
       }));
 
-    it(
-      "shows the localized error page, never the internal message, when the database fails",
-      {
-        todo: "src/app.ts calls setErrorHandler after registering the route plugins, which keep Fastify's JSON handler",
-      },
-      () =>
-        withApp(dialect, {}, async (t) => {
-          const app = await appWithClosedDatabase(t);
-          try {
-            for (const url of ["/", "/sign-in"]) {
-              const page = await app.inject({ method: "GET", url, headers: withSession });
-              assert.equal(page.statusCode, 500, url);
-              assert.match(String(page.headers["content-type"]), /^text\/html/, url);
-              assert.ok(page.body.includes("Ошибка сервера"), url);
-              assert.ok(!/destroyed|ECONNREFUSED|better-sqlite3|pg-pool/i.test(page.body), url);
-            }
-          } finally {
-            await app.close();
+    it("shows the localized error page, never the internal message, when the database fails", () =>
+      withApp(dialect, {}, async (t) => {
+        const app = await appWithClosedDatabase(t);
+        try {
+          for (const url of ["/", "/sign-in"]) {
+            const page = await app.inject({ method: "GET", url, headers: withSession });
+            assert.equal(page.statusCode, 500, url);
+            assert.match(String(page.headers["content-type"]), /^text\/html/, url);
+            assert.ok(page.body.includes("Ошибка сервера"), url);
+            assert.ok(!/destroyed|ECONNREFUSED|better-sqlite3|pg-pool/i.test(page.body), url);
           }
-        }),
-    );
+        } finally {
+          await app.close();
+        }
+      }));
 
     if (dialect === "postgres") {
       it("answers 503 when the PostgreSQL server cannot be reached", () =>
@@ -301,27 +295,21 @@ for (const dialect of DIALECTS) {
         assert.equal(response.statusCode, 413);
       }));
 
-    it(
-      "answers bad input with the localized page, not Fastify's JSON",
-      {
-        todo: "src/app.ts calls setErrorHandler after registering the route plugins, which keep Fastify's JSON handler",
-      },
-      () =>
-        withApp(dialect, {}, async (t) => {
-          const { token, post } = await signInForm(t);
-          for (const [name, payload, contentType] of [
-            ["two logins", `_csrf=${token}&login=a&login=b&password=x`, undefined],
-            ["long login", `_csrf=${token}&login=${"a".repeat(5000)}&password=x`, undefined],
-            ["huge body", `_csrf=${token}&login=a&password=${"p".repeat(70 * 1024)}`, undefined],
-            ["broken JSON", '{"login": ', "application/json"],
-          ] as const) {
-            const response = await post(payload, contentType);
-            assert.match(String(response.headers["content-type"]), /^text\/html/, name);
-            assert.ok(response.body.includes("Неверный запрос"), name);
-            assert.ok(!response.body.includes("FST_ERR"), name);
-          }
-        }),
-    );
+    it("answers bad input with the localized page, not Fastify's JSON", () =>
+      withApp(dialect, {}, async (t) => {
+        const { token, post } = await signInForm(t);
+        for (const [name, payload, contentType] of [
+          ["two logins", `_csrf=${token}&login=a&login=b&password=x`, undefined],
+          ["long login", `_csrf=${token}&login=${"a".repeat(5000)}&password=x`, undefined],
+          ["huge body", `_csrf=${token}&login=a&password=${"p".repeat(70 * 1024)}`, undefined],
+          ["broken JSON", '{"login": ', "application/json"],
+        ] as const) {
+          const response = await post(payload, contentType);
+          assert.match(String(response.headers["content-type"]), /^text\/html/, name);
+          assert.ok(response.body.includes("Неверный запрос"), name);
+          assert.ok(!response.body.includes("FST_ERR"), name);
+        }
+      }));
 
     it("answers an unknown URL with a localized 404 page", () =>
       withApp(dialect, {}, async (t) => {

@@ -81,17 +81,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     }
   });
 
-  await app.register(assetsRoutes);
-  await app.register(authRoutes, { ctx });
-  await app.register(homeRoutes, { ctx });
-  await app.register(recoveryRoutes, { ctx });
-  await app.register(settingsRoutes, { ctx });
-
-  app.setNotFoundHandler((request, reply) => {
-    const page = pageContext(request, ctx.config.mode);
-    return sendPage(reply, errorPage(page, "not-found"), 404);
-  });
-
+  // Before the route plugins: each plugin keeps the error handler that existed when it was registered.
   app.setErrorHandler((error, request, reply) => {
     const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, "request failed");
@@ -102,6 +92,17 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
       errorPage(page, status >= 500 ? "server" : status === 403 ? "forbidden" : "bad-request"),
       status,
     );
+  });
+
+  await app.register(assetsRoutes);
+  await app.register(authRoutes, { ctx });
+  await app.register(homeRoutes, { ctx });
+  await app.register(recoveryRoutes, { ctx });
+  await app.register(settingsRoutes, { ctx });
+
+  app.setNotFoundHandler((request, reply) => {
+    const page = pageContext(request, ctx.config.mode);
+    return sendPage(reply, errorPage(page, "not-found"), 404);
   });
 
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../app-context.ts";
 import { formatDuration, isLanguage, t } from "../i18n/i18n.ts";
+import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
 import { MessagePage } from "../web/message-page.tsx";
 import { safeReturnPath, sendPage } from "../web/render.tsx";
 import { signIn, signOut } from "./auth.service.ts";
@@ -11,15 +12,11 @@ import { type SignInNotice, SignInPage } from "./sign-in.page.tsx";
 
 const NOTICES: SignInNotice[] = ["signed-out", "session-expired", "password-changed"];
 
-const signInBody = {
-  type: "object",
-  properties: {
-    login: { type: "string", maxLength: 200 },
-    password: { type: "string", maxLength: 1024 },
-    next: { type: "string", maxLength: 2000 },
-    _csrf: { type: "string", maxLength: 100 },
-  },
-} as const;
+const signInBody = formBodySchema({
+  login: FIELD_LIMITS.login,
+  password: FIELD_LIMITS.password,
+  next: FIELD_LIMITS.next,
+});
 
 interface SignInBody {
   login?: string;

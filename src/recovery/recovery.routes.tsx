@@ -3,27 +3,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app-context.ts";
 import { pageContext } from "../auth/request-state.ts";
 import { policyFromConfig } from "../passwords/passwords.service.ts";
+import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
 import { sendPage } from "../web/render.tsx";
 import { LinkInvalidPage, NewPasswordPage, RecoveryPage, RecoverySentPage } from "./recovery.pages.tsx";
 import { findOpenResetLink, requestRecovery, resetPassword } from "./recovery.service.ts";
 
-const recoveryBody = {
-  type: "object",
-  properties: {
-    login: { type: "string", maxLength: 200 },
-    email: { type: "string", maxLength: 320 },
-    _csrf: { type: "string", maxLength: 100 },
-  },
-} as const;
+const recoveryBody = formBodySchema({ login: FIELD_LIMITS.login, email: FIELD_LIMITS.email });
 
-const newPasswordBody = {
-  type: "object",
-  properties: {
-    password: { type: "string", maxLength: 1024 },
-    repeat: { type: "string", maxLength: 1024 },
-    _csrf: { type: "string", maxLength: 100 },
-  },
-} as const;
+const newPasswordBody = formBodySchema({ password: FIELD_LIMITS.password, repeat: FIELD_LIMITS.password });
 
 // No length limit here: any malformed token, however long, is just an invalid link (findOpenResetLink).
 const tokenParams = {

@@ -4,20 +4,17 @@ import { cookieNames, secretCookieOptions } from "../auth/cookies.ts";
 import { FORCED_PASSWORD_CHANGE_PATH, requireUser } from "../auth/guards.tsx";
 import { pageContext } from "../auth/request-state.ts";
 import { policyFromConfig } from "../passwords/passwords.service.ts";
+import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
 import { safeReturnPath, sendPage } from "../web/render.tsx";
 import { changeOwnPassword, replaceTemporaryPassword } from "./password-settings.service.ts";
 import { ForcedChangePage, SettingsPage } from "./settings.pages.tsx";
 
-const passwordBody = {
-  type: "object",
-  properties: {
-    current: { type: "string", maxLength: 1024 },
-    password: { type: "string", maxLength: 1024 },
-    repeat: { type: "string", maxLength: 1024 },
-    next: { type: "string", maxLength: 2000 },
-    _csrf: { type: "string", maxLength: 100 },
-  },
-} as const;
+const passwordBody = formBodySchema({
+  current: FIELD_LIMITS.password,
+  password: FIELD_LIMITS.password,
+  repeat: FIELD_LIMITS.password,
+  next: FIELD_LIMITS.next,
+});
 
 interface PasswordBody {
   current?: string;
