@@ -18,7 +18,8 @@ export type AuditEventType =
   | "recovery.refused"
   | "recovery.rate-limited"
   | "password.changed"
-  | "password.change-failed";
+  | "password.change-failed"
+  | "user.language-changed";
 
 export interface AuditEvent {
   type: AuditEventType;

@@ -33,7 +33,11 @@ export function HomePage(props: HomePageProps) {
             {user.allMerchants && <span class="muted"> — {t(lang, "home.allMerchants")}</span>}
           </dd>
           <dt>{t(lang, "home.rights")}</dt>
-          <dd>{rights.length > 0 ? rights.join(", ") : t(lang, "home.noRights")}</dd>
+          <dd data-testid="rights">
+            {rights.length > 0
+              ? rights.map((right) => t(lang, `right.${right}`)).join(", ")
+              : t(lang, "home.noRights")}
+          </dd>
           <dt>{t(lang, "home.lastSignIn")}</dt>
           <dd data-testid="previous-sign-in">
             {props.previousSignIn

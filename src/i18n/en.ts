@@ -42,7 +42,7 @@ export const en: Record<keyof typeof ru, string> = {
   "home.merchants": "Merchants you can see",
   "home.allMerchants": "all merchants of the enterprise",
   "home.rights": "Rights",
-  "home.noRights": "no additional rights",
+  "home.noRights": "none",
   "home.lastSignIn": "Previous sign-in",
   "home.firstSignIn": "this is your first sign-in",
   "home.sessionEnds": "Your session ends after {idle} of inactivity.",
@@ -97,6 +97,16 @@ export const en: Record<keyof typeof ru, string> = {
 
   "settings.title": "Settings",
   "settings.passwordTitle": "Change password",
+  "settings.languageTitle": "Language of pages and e-mails",
+  "settings.languageSave": "Save language",
+  "settings.languageChanged": "The language has been changed.",
+
+  "right.change-own-password": "change own password",
+  "right.manage-users": "user administration",
+  "right.export": "download reports and order lists",
+  "right.view-audit-log": "view the event log",
+  "right.confirm-orders": "confirm orders",
+  "right.cancel-orders": "cancel orders",
 
   "error.notFoundTitle": "Page not found",
   "error.notFound": "There is no such page in the cabinet.",

@@ -41,7 +41,7 @@ export const ru = {
   "home.merchants": "Доступные магазины",
   "home.allMerchants": "все магазины предприятия",
   "home.rights": "Права",
-  "home.noRights": "дополнительных прав нет",
+  "home.noRights": "нет",
   "home.lastSignIn": "Предыдущий вход",
   "home.firstSignIn": "это ваш первый вход",
   "home.sessionEnds": "Сеанс завершится после {idle} без активности.",
@@ -98,6 +98,16 @@ export const ru = {
 
   "settings.title": "Настройки",
   "settings.passwordTitle": "Смена пароля",
+  "settings.languageTitle": "Язык интерфейса и писем",
+  "settings.languageSave": "Сохранить язык",
+  "settings.languageChanged": "Язык изменен.",
+
+  "right.change-own-password": "изменение собственного пароля",
+  "right.manage-users": "администрирование пользователей",
+  "right.export": "выгрузка отчетов и списков заказов",
+  "right.view-audit-log": "просмотр журнала событий",
+  "right.confirm-orders": "подтверждение заказов",
+  "right.cancel-orders": "отмена заказов",
 
   "error.notFoundTitle": "Страница не найдена",
   "error.notFound": "Такой страницы нет в личном кабинете.",

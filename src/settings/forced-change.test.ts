@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
     it("every cabinet page redirects to the change form until the password is changed", async () => {
       const user = await seedUser(t.ctx, { temporary: true });
       const b = await signedInBrowser(t.app, user.login, user.password);
-      for (const url of ["/", "/settings", "/settings?changed=1"]) {
+      for (const url of ["/", "/settings", "/settings?changed=password"]) {
         const response = await b.get(url);
         assert.equal(response.statusCode, 303, url);
         assert.equal(response.headers.location, FORCED, url);

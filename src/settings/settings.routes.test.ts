@@ -92,8 +92,8 @@ for (const dialect of DIALECTS) {
 
       const saved = await changePassword(b, { current: user.password, password: B });
       assert.equal(saved.statusCode, 303);
-      assert.equal(saved.headers.location, "/settings?changed=1");
-      const after = await b.get("/settings?changed=1");
+      assert.equal(saved.headers.location, "/settings?changed=password");
+      const after = await b.get("/settings?changed=password");
       assert.equal(after.statusCode, 200, "this session stays");
       assert.match(after.body, /Пароль изменен\. Остальные сеансы этой учетной записи завершены\./);
 

@@ -3,10 +3,14 @@ import type { AppContext } from "../app-context.ts";
 import { cookieNames, secretCookieOptions } from "../auth/cookies.ts";
 import { FORCED_PASSWORD_CHANGE_PATH, requireUser } from "../auth/guards.tsx";
 import { pageContext } from "../auth/request-state.ts";
+import { isLanguage } from "../i18n/i18n.ts";
 import { policyFromConfig } from "../passwords/passwords.service.ts";
 import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
 import { safeReturnPath, sendPage } from "../web/render.tsx";
-import { changeOwnPassword, replaceTemporaryPassword } from "./password-settings.service.ts";
+import { changeLanguage, changeOwnPassword, replaceTemporaryPassword } from "./settings.service.ts";
+
+const CHANGED = ["password", "language"] as const;
+
 import { ForcedChangePage, SettingsPage } from "./settings.pages.tsx";
 
 const passwordBody = formBodySchema({
@@ -39,7 +43,7 @@ export async function settingsRoutes(app: FastifyInstance, options: { ctx: AppCo
           ctx={page}
           user={request.lk.user!}
           policy={policy}
-          changed={request.query.changed === "1"}
+          changed={CHANGED.find((c) => c === request.query.changed)}
         />,
       );
     },
@@ -61,7 +65,7 @@ export async function settingsRoutes(app: FastifyInstance, options: { ctx: AppCo
       const page = pageContext(request, ctx.config.mode);
       switch (result.outcome) {
         case "changed":
-          return reply.redirect("/settings?changed=1", 303);
+          return reply.redirect("/settings?changed=password", 303);
         case "locked-out":
           reply.clearCookie(names.session, secretCookieOptions(ctx.config));
           return reply.redirect("/sign-in", 303);
@@ -74,6 +78,17 @@ export async function settingsRoutes(app: FastifyInstance, options: { ctx: AppCo
             422,
           );
       }
+    },
+  );
+
+  app.post<{ Body: { language?: string } }>(
+    "/settings/language",
+    { preHandler: requireUser(ctx), schema: { body: formBodySchema({ language: 2 }) } },
+    async (request, reply) => {
+      const language = request.body?.language;
+      if (!isLanguage(language)) return reply.redirect("/settings", 303);
+      await changeLanguage(ctx, { user: request.lk.user!, language, ip: request.ip });
+      return reply.redirect("/settings?changed=language", 303);
     },
   );
 

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { DB } from "../db/database.ts";
 import type { Right } from "./rights.ts";
-import type { EnterpriseRow, MerchantRow, NewUserRow, UserRow, UserStatus } from "./users.table.ts";
+import type { EnterpriseRow, Language, MerchantRow, NewUserRow, UserRow, UserStatus } from "./users.table.ts";
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -211,4 +211,8 @@ export async function unlockUser(db: Db, userId: number): Promise<void> {
     .set({ failed_sign_ins: 0, locked_until: null })
     .where("id", "=", userId)
     .execute();
+}
+
+export async function setUserLanguage(db: Db, userId: number, language: Language): Promise<void> {
+  await db.updateTable("users").set({ language }).where("id", "=", userId).execute();
 }

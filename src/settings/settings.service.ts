@@ -8,7 +8,8 @@ import {
   checkPasswordForm,
   type PasswordProblem,
 } from "../passwords/password-change.service.ts";
-import { findUserById } from "../users/users.repository.ts";
+import { findUserById, setUserLanguage } from "../users/users.repository.ts";
+import type { Language } from "../users/users.table.ts";
 
 export type PasswordChangeResult =
   | { outcome: "changed" }
@@ -100,4 +101,25 @@ async function storeNewPassword(
   });
   ctx.mailQueued();
   return { outcome: "changed" };
+}
+
+/** The language of the user's pages and mails (PRODUCT.md: a user setting, never the browser's). */
+export async function changeLanguage(
+  ctx: AppContext,
+  change: { user: CurrentUser; language: Language; ip: string },
+): Promise<void> {
+  if (change.user.language === change.language) return;
+  const now = ctx.now();
+  await ctx.db.transaction().execute(async (trx) => {
+    await setUserLanguage(trx, change.user.id, change.language);
+    await recordAuditEvent(trx, {
+      type: "user.language-changed",
+      userId: change.user.id,
+      enterpriseId: change.user.enterpriseId,
+      login: change.user.login,
+      ip: change.ip,
+      details: { from: change.user.language, to: change.language },
+      now,
+    });
+  });
 }
