@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createPasswordHasher, OWASP_ARGON2 } from "./password-hasher.ts";
+import { createLimiter, createPasswordHasher, OWASP_ARGON2 } from "./password-hasher.ts";
 
 describe("password hasher (argon2id)", () => {
   const hasher = createPasswordHasher(OWASP_ARGON2);
@@ -36,5 +36,33 @@ describe("password hasher (argon2id)", () => {
     await assert.doesNotReject(hasher.verifyDummy("Secret123"));
     await assert.doesNotReject(hasher.verifyDummy(""));
     assert.equal(await hasher.verifyDummy("x"), undefined);
+  });
+});
+
+describe("createLimiter", () => {
+  it("never runs more than its limit at once and keeps arrival order", async () => {
+    const limit = createLimiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (id: number) =>
+      limit(async () => {
+        started.push(id);
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running -= 1;
+        return id;
+      });
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(task));
+    assert.deepEqual(results, [1, 2, 3, 4, 5, 6]);
+    assert.equal(peak, 2);
+    assert.deepEqual(started, [1, 2, 3, 4, 5, 6]);
+  });
+
+  it("frees the slot when a task fails", async () => {
+    const limit = createLimiter(1);
+    await assert.rejects(limit(() => Promise.reject(new Error("boom"))));
+    assert.equal(await limit(async () => "next"), "next");
   });
 });
