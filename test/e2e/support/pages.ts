@@ -103,3 +103,100 @@ export async function signOut(page: Page, texts: Texts = RU): Promise<void> {
   ]);
   await assertFormAccepted(page, response?.status());
 }
+
+/** The recovery pages (seed, «Восстановление пароля»), the new-password page and the mails, per language. */
+export const RECOVERY_RU = {
+  title: "Восстановление пароля",
+  intro:
+    "Для восстановления доступа введите имя пользователя и адрес электронной почты, который был указан при регистрации.",
+  login: "Имя пользователя",
+  email: "Адрес электронной почты",
+  submit: "Отправить",
+  sent: "На ваш email отправлена ссылка для восстановления пароля.",
+  back: "Назад к авторизации",
+  failed: "Такой пользователь не существует или неверно указан e-mail.",
+  failedHint:
+    "Введите, пожалуйста, корректные данные или обратитесь к администратору вашего магазина или в службу поддержки",
+  linkInvalidTitle: "Ссылка недействительна",
+  requestNew: "Запросить новую ссылку",
+  newPasswordTitle: "Новый пароль",
+  newPassword: "Новый пароль",
+  repeat: "Повторите новый пароль",
+  save: "Сохранить",
+  passwordChanged: "Пароль изменен. Войдите с новым паролем.",
+  ruleLength: "Пароль должен содержать от 8 до 20 символов включительно.",
+  ruleCharset: "Пароль может содержать только латинские буквы (прописные и строчные) и цифры.",
+  ruleLetterAndDigit: "Пароль должен содержать как буквы, так и цифры.",
+  ruleHistory: "Пароль не может повторять ни один из последних трех паролей этой учетной записи.",
+  ruleMismatch: "Пароли не совпадают.",
+  resetMailSubject: "Восстановление пароля в личном кабинете",
+  resetMailValidity: "Ссылка действительна в течение 30 минут.",
+  changedMailSubject: "Пароль в личном кабинете изменен",
+} as const;
+
+export const RECOVERY_EN = {
+  title: "Password recovery",
+  intro: "To restore access, enter your user name and the e-mail address given at registration.",
+  login: "User name",
+  email: "E-mail address",
+  submit: "Send",
+  sent: "A password recovery link has been sent to your e-mail.",
+  back: "Back to sign-in",
+  failed: "No such user exists or the e-mail is incorrect.",
+  failedHint:
+    "Please enter correct details or contact the administrator of your shop or the support service at",
+  linkInvalidTitle: "This link is no longer valid",
+  requestNew: "Request a new link",
+  newPasswordTitle: "New password",
+  newPassword: "New password",
+  repeat: "Repeat the new password",
+  save: "Save",
+  passwordChanged: "Your password has been changed. Sign in with the new password.",
+  ruleLength: "The password must be 8 to 20 characters long.",
+  ruleCharset: "The password may contain only Latin letters (upper and lower case) and digits.",
+  ruleLetterAndDigit: "The password must contain both letters and digits.",
+  ruleHistory: "The password must not repeat any of the last 3 passwords of this account.",
+  ruleMismatch: "The passwords do not match.",
+  resetMailSubject: "Password recovery for the merchant cabinet",
+  resetMailValidity: "The link is valid for 30 minutes.",
+  changedMailSubject: "Your merchant cabinet password was changed",
+} as const;
+
+export type RecoveryTexts = typeof RECOVERY_RU | typeof RECOVERY_EN;
+
+/** Fills «Имя пользователя» and «Адрес электронной почты», presses «Отправить» and waits for the answer page. */
+export async function submitRecovery(
+  page: Page,
+  request: { login: string; email: string },
+  texts: RecoveryTexts = RECOVERY_RU,
+): Promise<void> {
+  await page.getByLabel(texts.login, { exact: true }).fill(request.login);
+  await page.getByLabel(texts.email, { exact: true }).fill(request.email);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: "load" }),
+    page.getByRole("button", { name: texts.submit, exact: true }).click(),
+  ]);
+  await assertFormAccepted(page, response?.status());
+}
+
+/** Fills «Новый пароль» and «Повторите новый пароль», presses «Сохранить»; returns the answer's status. */
+export async function submitNewPassword(
+  page: Page,
+  passwords: { password: string; repeat?: string },
+  texts: RecoveryTexts = RECOVERY_RU,
+): Promise<number | undefined> {
+  await page.getByLabel(texts.newPassword, { exact: true }).fill(passwords.password);
+  await page.getByLabel(texts.repeat, { exact: true }).fill(passwords.repeat ?? passwords.password);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: "load" }),
+    page.getByRole("button", { name: texts.save, exact: true }).click(),
+  ]);
+  await assertFormAccepted(page, response?.status());
+  return response?.status();
+}
+
+/** The texts of the failed password rules listed on the page, in page order. */
+export async function passwordProblemsOn(page: Page): Promise<string[]> {
+  const items = await page.getByTestId("error").locator("li").allTextContents();
+  return items.map((item) => item.replace(/\s+/g, " ").trim());
+}
