@@ -5,7 +5,7 @@ import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
 import { MessagePage } from "../web/message-page.tsx";
 import { safeReturnPath, sendPage } from "../web/render.tsx";
 import { signIn, signOut } from "./auth.service.ts";
-import { cookieNames, secretCookieOptions } from "./cookies.ts";
+import { cookieNames, secretCookieOptions, setLanguageCookie } from "./cookies.ts";
 import { FORCED_PASSWORD_CHANGE_PATH } from "./guards.tsx";
 import { pageContext } from "./request-state.ts";
 import { type SignInNotice, SignInPage } from "./sign-in.page.tsx";
@@ -94,14 +94,7 @@ export async function authRoutes(app: FastifyInstance, options: { ctx: AppContex
     "/language/:language",
     async (request, reply) => {
       const { language } = request.params;
-      if (isLanguage(language)) {
-        reply.setCookie(names.language, language, {
-          path: "/",
-          sameSite: "lax",
-          secure: ctx.config.secureCookies,
-          maxAge: 365 * 24 * 3600,
-        });
-      }
+      if (isLanguage(language)) setLanguageCookie(reply, ctx.config, language);
       return reply.redirect(safeReturnPath(request.query.next) ?? "/sign-in", 303);
     },
   );

@@ -1,5 +1,7 @@
 import type { CookieSerializeOptions } from "@fastify/cookie";
+import type { FastifyReply } from "fastify";
 import type { Config } from "../config.ts";
+import type { Language } from "../users/users.table.ts";
 
 export interface CookieNames {
   session: string;
@@ -22,4 +24,18 @@ export function cookieNames(config: Pick<Config, "mode" | "secureCookies">): Coo
 
 export function secretCookieOptions(config: Pick<Config, "secureCookies">): CookieSerializeOptions {
   return { path: "/", httpOnly: true, sameSite: "lax", secure: config.secureCookies };
+}
+
+/** Remembers the language of the pages one sees before signing in (not a secret, so readable and long-lived). */
+export function setLanguageCookie(
+  reply: FastifyReply,
+  config: Pick<Config, "mode" | "secureCookies">,
+  language: Language,
+): void {
+  reply.setCookie(cookieNames(config).language, language, {
+    path: "/",
+    sameSite: "lax",
+    secure: config.secureCookies,
+    maxAge: 365 * 24 * 3600,
+  });
 }

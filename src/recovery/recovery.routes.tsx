@@ -1,6 +1,7 @@
 import { setTimeout as sleepMs } from "node:timers/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app-context.ts";
+import { setLanguageCookie } from "../auth/cookies.ts";
 import { pageContext } from "../auth/request-state.ts";
 import { policyFromConfig } from "../passwords/passwords.service.ts";
 import { FIELD_LIMITS, formBodySchema } from "../web/form-schema.ts";
@@ -84,7 +85,11 @@ export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppCo
         ip: request.ip,
       });
       const page = pageContext(request, ctx.config.mode);
-      if (result.outcome === "changed") return reply.redirect("/sign-in?notice=password-changed", 303);
+      if (result.outcome === "changed") {
+        // The sign-in page that follows speaks the account's language, as the mail and this page did.
+        setLanguageCookie(reply, ctx.config, result.language);
+        return reply.redirect("/sign-in?notice=password-changed", 303);
+      }
       if (result.outcome === "invalid-link") return sendPage(reply, <LinkInvalidPage ctx={page} />, 410);
       const open = await findOpenResetLink(ctx, request.params.token);
       return sendPage(

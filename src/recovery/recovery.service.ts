@@ -10,7 +10,7 @@ import {
 } from "../passwords/password-change.service.ts";
 import { hitRateLimit } from "../rate-limit/rate-limits.repository.ts";
 import { findUserById, findUserByLogin, findUserRights } from "../users/users.repository.ts";
-import type { UserRow } from "../users/users.table.ts";
+import type { Language, UserRow } from "../users/users.table.ts";
 import {
   consumeResetLink,
   findResetLink,
@@ -133,7 +133,7 @@ export async function findOpenResetLink(ctx: AppContext, token: string): Promise
 }
 
 export type ResetResult =
-  | { outcome: "changed" }
+  | { outcome: "changed"; language: Language }
   | { outcome: "invalid-link" }
   | { outcome: "rejected"; problems: PasswordProblem[]; login: string };
 
@@ -158,5 +158,5 @@ export async function resetPassword(
   });
   if (!changed) return { outcome: "invalid-link" };
   ctx.mailQueued();
-  return { outcome: "changed" };
+  return { outcome: "changed", language: open.user.language };
 }

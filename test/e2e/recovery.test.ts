@@ -220,16 +220,16 @@ async function walkFullPath(page: Page, user: SeededUser, language: PathLanguage
 
   const newPassword = newValidPassword();
   await submitNewPassword(page, { password: newPassword }, texts);
-  // No automatic sign-in: the sign-in page (the browser's language: Russian here) with the notice.
+  // No automatic sign-in: the sign-in page, now in the account's language like the mail, with the notice.
   assert.equal(pathOf(page), "/sign-in?notice=password-changed");
-  assert.equal(await textOf(page, "notice"), RECOVERY_RU.passwordChanged);
+  assert.equal(await textOf(page, "notice"), texts.passwordChanged);
   assert.equal(await page.getByTestId("user-name").count(), 0);
 
   // Seed: the one sign-in failure sentence for the old password.
-  await submitSignIn(page, { login: user.login, password: user.password });
-  await assertSignInRefused(page);
+  await submitSignIn(page, { login: user.login, password: user.password }, language.cabinet);
+  await assertSignInRefused(page, language.cabinet);
 
-  await submitSignIn(page, { login: user.login, password: newPassword });
+  await submitSignIn(page, { login: user.login, password: newPassword }, language.cabinet);
   assert.equal(pathOf(page), "/");
   await assertInCabinet(page, user, language.cabinet);
   assert.equal(await page.locator("html").getAttribute("lang"), language.lang);
