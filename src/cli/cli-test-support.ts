@@ -1,5 +1,6 @@
 // Test support for the `lk` command: run it in-process (fast, fine-grained cases) or as the real launcher.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/database.ts";
@@ -88,4 +89,21 @@ export async function auditTypesOf(db: Kysely<DB>, userId: number): Promise<stri
     .orderBy("id")
     .execute();
   return rows.map((row) => row.event_type);
+}
+
+export const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
+
+/** `users add` arguments for a login, with a valid password unless one is given. */
+export function addArgs(login: string, extra: string[] = [], password = "Passw0rd1"): string[] {
+  return [
+    "users",
+    "add",
+    "--login",
+    login,
+    "--email",
+    `${login}@shop.example`,
+    "--password",
+    password,
+    ...extra,
+  ];
 }

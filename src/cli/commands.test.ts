@@ -1,30 +1,21 @@
 // In-process tests of the `lk` commands through runCli: the same parsing, configuration and exit codes as the
 // real launcher (lk.test.ts), without a process per case.
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { DEMO_MERCHANT } from "../bootstrap.ts";
 import { createTestDatabase, DIALECTS } from "../db/test-database.ts";
-import { auditTypesOf, countRows, rightsOf, runLk, userByLogin } from "./cli-test-support.ts";
-
-const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
-
-function addArgs(login: string, extra: string[] = [], password = "Passw0rd1"): string[] {
-  return [
-    "users",
-    "add",
-    "--login",
-    login,
-    "--email",
-    `${login}@shop.example`,
-    "--password",
-    password,
-    ...extra,
-  ];
-}
+import {
+  addArgs,
+  auditTypesOf,
+  countRows,
+  rightsOf,
+  runLk,
+  unique,
+  userByLogin,
+} from "./cli-test-support.ts";
 
 for (const dialect of DIALECTS) {
   describe(`lk commands in-process (${dialect})`, () => {

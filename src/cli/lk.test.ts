@@ -13,30 +13,16 @@ import { createTestDatabase, DIALECTS } from "../db/test-database.ts";
 import { createPasswordHasher } from "../passwords/password-hasher.ts";
 import { RIGHTS } from "../users/rights.ts";
 import {
+  addArgs,
   auditTypesOf,
   countRows,
   LK_BIN,
   rightsOf,
   runLk,
   spawnLk,
+  unique,
   userByLogin,
 } from "./cli-test-support.ts";
-
-const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
-
-function addArgs(login: string, extra: string[] = [], password = "Passw0rd1"): string[] {
-  return [
-    "users",
-    "add",
-    "--login",
-    login,
-    "--email",
-    `${login}@shop.example`,
-    "--password",
-    password,
-    ...extra,
-  ];
-}
 
 /** A database with no tables at all, as an operator has before the first `lk migrate`. */
 async function createEmptyDatabase(dialect: Dialect): Promise<{ url: string; drop(): Promise<void> }> {
