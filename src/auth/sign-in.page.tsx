@@ -1,5 +1,5 @@
 import { t } from "../i18n/i18n.ts";
-import { Alert, CsrfField, LanguageSwitch, Layout, type PageContext } from "../web/layout.tsx";
+import { Alert, CsrfField, LanguageSwitch, Layout, LoginInput, type PageContext } from "../web/layout.tsx";
 
 export type SignInNotice = "signed-out" | "session-expired" | "password-changed";
 
@@ -39,19 +39,7 @@ export function SignInPage(props: SignInPageProps) {
         <form method="post" action="/sign-in" novalidate>
           <CsrfField ctx={ctx} />
           {props.next && <input type="hidden" name="next" value={props.next} />}
-          <label for="login">{tr("signIn.login")}</label>
-          <input
-            id="login"
-            name="login"
-            type="text"
-            value={props.login ?? ""}
-            autocomplete="username"
-            autocapitalize="none"
-            spellcheck={false}
-            maxLength={100}
-            required
-            autofocus={!props.login}
-          />
+          <LoginInput label={tr("signIn.login")} value={props.login} autofocus={!props.login} />
           <label for="password">{tr("signIn.password")}</label>
           <input
             id="password"

@@ -2,7 +2,7 @@ import { t } from "../i18n/i18n.ts";
 import type { PasswordProblem } from "../passwords/password-change.service.ts";
 import { PasswordForm } from "../passwords/password-form.tsx";
 import type { PasswordPolicy } from "../passwords/password-policy.ts";
-import { Alert, CsrfField, LanguageSwitch, Layout, type PageContext } from "../web/layout.tsx";
+import { Alert, CsrfField, LanguageSwitch, Layout, LoginInput, type PageContext } from "../web/layout.tsx";
 
 /** Seed, «Страница восстановления пароля». */
 export function RecoveryPage(props: {
@@ -34,19 +34,7 @@ export function RecoveryPage(props: {
         </p>
         <form method="post" action="/recovery" novalidate>
           <CsrfField ctx={ctx} />
-          <label for="login">{t(lang, "recovery.login")}</label>
-          <input
-            id="login"
-            name="login"
-            type="text"
-            value={props.login ?? ""}
-            autocomplete="username"
-            autocapitalize="none"
-            spellcheck={false}
-            maxLength={100}
-            required
-            autofocus
-          />
+          <LoginInput label={t(lang, "recovery.login")} value={props.login} autofocus />
           <label for="email">{t(lang, "recovery.email")}</label>
           <input
             id="email"

@@ -128,3 +128,24 @@ export function Alert(props: { kind: "error" | "ok"; children: ComponentChildren
 export function CsrfField(props: { ctx: PageContext }) {
   return <input type="hidden" name="_csrf" value={props.ctx.csrfToken} />;
 }
+
+/** The login field of the sign-in and recovery forms: no autocorrection, the browser's saved username. */
+export function LoginInput(props: { label: string; value?: string; autofocus: boolean }) {
+  return (
+    <>
+      <label for="login">{props.label}</label>
+      <input
+        id="login"
+        name="login"
+        type="text"
+        value={props.value ?? ""}
+        autocomplete="username"
+        autocapitalize="none"
+        spellcheck={false}
+        maxLength={100}
+        required
+        autofocus={props.autofocus}
+      />
+    </>
+  );
+}

@@ -6,24 +6,14 @@ import { type Database, openDatabase } from "../../../src/db/connection.ts";
 import { migrateToLatest } from "../../../src/db/migrate.ts";
 import { createPasswordHasher, type PasswordHasher } from "../../../src/passwords/password-hasher.ts";
 import { policyFromConfig } from "../../../src/passwords/passwords.service.ts";
-import type { Right } from "../../../src/users/rights.ts";
+import type { SeedUserOptions } from "../../../src/testing/test-app.ts";
 import { loginKey } from "../../../src/users/users.repository.ts";
 import { createUser } from "../../../src/users/users.service.ts";
 import type { Language, UserStatus } from "../../../src/users/users.table.ts";
 import { REPO_ROOT } from "./server.ts";
 
-export interface SeedUserOptions {
-  login?: string;
-  email?: string;
-  password?: string;
-  temporary?: boolean;
-  language?: Language;
-  /** Merchant and enterprise name; unique per user by default. */
-  merchant?: string;
-  /** Replaces the default rights. */
-  rights?: Right[];
-  fullName?: string;
-}
+/** The same options as the in-process tests' seedUser. */
+export type { SeedUserOptions } from "../../../src/testing/test-app.ts";
 
 export interface SeededUser {
   id: number;
