@@ -76,7 +76,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await findUserRights(ctx.db, admin.id), [...ALL_RIGHTS].sort());
       assert.equal((await findEnterpriseById(ctx.db, admin.enterprise_id))?.name, DEMO_MERCHANT);
       assert.deepEqual(
-        (await findVisibleMerchants(ctx.db, admin)).map((m) => m.name),
+        (
+          await findVisibleMerchants(ctx.db, {
+            userId: admin.id,
+            enterpriseId: admin.enterprise_id,
+            allMerchants: admin.all_merchants === 1,
+          })
+        ).map((m) => m.name),
         [DEMO_MERCHANT],
       );
 

@@ -12,7 +12,6 @@ export interface CurrentUser {
   enterpriseName: string;
   rights: ReadonlySet<Right>;
   passwordTemporary: boolean;
-  lastSignInAt: number | null;
   allMerchants: boolean;
 }
 

@@ -58,7 +58,6 @@ async function loadCurrentUser(ctx: AppContext, userId: number): Promise<Current
     enterpriseName: enterprise?.name ?? "",
     rights: new Set(rights.filter(isRight)),
     passwordTemporary: user.password_temporary === 1,
-    lastSignInAt: user.last_sign_in_at,
     allMerchants: user.all_merchants === 1,
   };
 }

@@ -15,12 +15,12 @@ import { RIGHTS } from "../users/rights.ts";
 import {
   findUserByLogin,
   findUserRights,
+  listEnterpriseNames,
   listUsers,
   setUserStatus,
   unlockUser,
 } from "../users/users.repository.ts";
 import { type CreateUserError, createUser } from "../users/users.service.ts";
-import { listEnterpriseNames } from "./cli.repository.ts";
 import type { ParsedCommand } from "./cli-args.ts";
 
 export interface CliContext {

@@ -3,7 +3,7 @@ import type { AppContext } from "../app-context.ts";
 import { findPreviousSignIn } from "../audit/audit.repository.ts";
 import { requireUser } from "../auth/guards.tsx";
 import { pageContext } from "../auth/request-state.ts";
-import { findUserById, findVisibleMerchants } from "../users/users.repository.ts";
+import { findVisibleMerchants } from "../users/users.repository.ts";
 import { sendPage } from "../web/render.tsx";
 import { HomePage } from "./home.page.tsx";
 
@@ -11,9 +11,12 @@ export async function homeRoutes(app: FastifyInstance, options: { ctx: AppContex
   const { ctx } = options;
   app.get("/", { preHandler: requireUser(ctx) }, async (request, reply) => {
     const user = request.lk.user!;
-    const row = await findUserById(ctx.db, user.id);
     const [merchants, previous] = await Promise.all([
-      row ? findVisibleMerchants(ctx.db, row) : [],
+      findVisibleMerchants(ctx.db, {
+        userId: user.id,
+        enterpriseId: user.enterpriseId,
+        allMerchants: user.allMerchants,
+      }),
       findPreviousSignIn(ctx.db, user.id),
     ]);
     return sendPage(

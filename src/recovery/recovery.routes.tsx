@@ -65,7 +65,8 @@ export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppCo
       return sendPage(
         reply,
         <NewPasswordPage
-          ctx={{ ...page, language: userLanguage(request, open.user.language) }}
+          // The page behind a mailed link speaks the account's language, like the mail (seed, «Примечание»).
+          ctx={{ ...page, language: open.user.language }}
           token={request.params.token}
           login={open.user.login}
           policy={policy}
@@ -91,11 +92,10 @@ export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppCo
         return reply.redirect("/sign-in?notice=password-changed", 303);
       }
       if (result.outcome === "invalid-link") return sendPage(reply, <LinkInvalidPage ctx={page} />, 410);
-      const open = await findOpenResetLink(ctx, request.params.token);
       return sendPage(
         reply,
         <NewPasswordPage
-          ctx={{ ...page, language: userLanguage(request, open?.user.language) }}
+          ctx={{ ...page, language: result.language }}
           token={request.params.token}
           login={result.login}
           policy={policy}
@@ -111,11 +111,6 @@ export async function recoveryRoutes(app: FastifyInstance, options: { ctx: AppCo
     sendPage(reply, <LinkInvalidPage ctx={pageContext(request, ctx.config.mode)} />, 410);
   app.get("/recovery/reset/*", linkInvalid);
   app.post("/recovery/reset/*", linkInvalid);
-}
-
-/** The page behind a mailed link speaks the account's language, like the mail did (seed, «Примечание»). */
-function userLanguage(request: FastifyRequest, language: "ru" | "en" | undefined) {
-  return language ?? request.lk.language;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -135,7 +135,7 @@ export async function findOpenResetLink(ctx: AppContext, token: string): Promise
 export type ResetResult =
   | { outcome: "changed"; language: Language }
   | { outcome: "invalid-link" }
-  | { outcome: "rejected"; problems: PasswordProblem[]; login: string };
+  | { outcome: "rejected"; problems: PasswordProblem[]; login: string; language: Language };
 
 /** Sets the new password from a mailed link: all or nothing, and the link works once. */
 export async function resetPassword(
@@ -149,7 +149,8 @@ export async function resetPassword(
     password: reset.password,
     repeat: reset.repeat,
   });
-  if (problems.length > 0) return { outcome: "rejected", problems, login: open.user.login };
+  if (problems.length > 0)
+    return { outcome: "rejected", problems, login: open.user.login, language: open.user.language };
   const passwordHash = await ctx.hasher.hash(reset.password);
   const changed = await ctx.db.transaction().execute(async (trx) => {
     if (!(await consumeResetLink(trx, { id: open.linkId, now: ctx.now() }))) return false;

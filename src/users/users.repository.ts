@@ -68,16 +68,16 @@ export async function countMerchants(db: Db): Promise<number> {
 /** The merchants a user may see: all of the enterprise's, or only those granted. */
 export async function findVisibleMerchants(
   db: Db,
-  user: Pick<UserRow, "id" | "enterprise_id" | "all_merchants">,
+  user: { userId: number; enterpriseId: number; allMerchants: boolean },
 ) {
   let query = db
     .selectFrom("merchants")
     .selectAll("merchants")
-    .where("merchants.enterprise_id", "=", user.enterprise_id);
-  if (!user.all_merchants) {
+    .where("merchants.enterprise_id", "=", user.enterpriseId);
+  if (!user.allMerchants) {
     query = query
       .innerJoin("user_merchants", "user_merchants.merchant_id", "merchants.id")
-      .where("user_merchants.user_id", "=", user.id);
+      .where("user_merchants.user_id", "=", user.userId);
   }
   return query.orderBy("merchants.name").execute();
 }
@@ -88,6 +88,12 @@ export async function insertUser(db: Db, values: NewUserRow): Promise<UserRow> {
 
 export async function findUserByLogin(db: Db, login: string): Promise<UserRow | undefined> {
   return db.selectFrom("users").selectAll().where("login_key", "=", loginKey(login)).executeTakeFirst();
+}
+
+/** Names of every enterprise (`lk users add` without --merchant needs to know how many exist). */
+export async function listEnterpriseNames(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom("enterprises").select("name").orderBy("name").execute();
+  return rows.map((row) => row.name);
 }
 
 export async function findUserById(db: Db, id: number): Promise<UserRow | undefined> {
