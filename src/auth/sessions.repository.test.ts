@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/database.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../db/test-database.ts";
-import { insertEnterprise, insertUser, loginKey } from "../users/users.repository.ts";
+import { insertTestUser } from "../testing/rows.ts";
 import {
   countSessionsOfUser,
   deleteExpiredSessions,
@@ -16,26 +16,6 @@ import {
 } from "./sessions.repository.ts";
 import { resolveSession, startSession } from "./sessions.service.ts";
 import { hashToken } from "./tokens.ts";
-
-async function insertTestUser(db: Kysely<DB>) {
-  const login = `s_${randomBytes(4).toString("hex")}`;
-  const enterprise = await insertEnterprise(db, { name: `E ${login}`, now: 1 });
-  return insertUser(db, {
-    enterprise_id: enterprise.id,
-    login,
-    login_key: loginKey(login),
-    email: `${login}@shop.example`,
-    full_name: "",
-    language: "ru",
-    status: "active",
-    password_hash: "$argon2id$placeholder",
-    password_temporary: 0,
-    password_changed_at: 1,
-    failed_sign_ins: 0,
-    all_merchants: 1,
-    created_at: 1,
-  });
-}
 
 function sessionRow(userId: number, times: { created: number; seen?: number }) {
   return {

@@ -1,68 +1,10 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import pg from "pg";
-import { insertEnterprise, insertUser, loginKey } from "../users/users.repository.ts";
-import { type Database, type Dialect, openDatabase } from "./connection.ts";
+import { testUserValues } from "../testing/rows.ts";
+import { insertEnterprise, insertUser } from "../users/users.repository.ts";
+import type { Database } from "./connection.ts";
 import { migrateToLatest } from "./migrate.ts";
-import { createTestDatabase, DIALECTS } from "./test-database.ts";
-
-const POSTGRES_ADMIN_URL = process.env.LK_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-/** An empty database (no tables at all), so the first migration really runs. */
-async function openEmptyDatabase(dialect: Dialect): Promise<Database> {
-  if (dialect === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "lk-migrate-"));
-    const database = openDatabase(`sqlite:${join(dir, "empty.db")}`);
-    return {
-      ...database,
-      close: async () => {
-        await database.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const name = `lk_empty_${randomBytes(8).toString("hex")}`;
-  const admin = async (query: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-    await client.connect();
-    try {
-      await client.query(query);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = openDatabase(url.toString());
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    },
-  };
-}
-
-const userValues = (enterpriseId: number, login: string) => ({
-  enterprise_id: enterpriseId,
-  login,
-  login_key: loginKey(login),
-  email: `${login.toLowerCase()}@shop.example`,
-  full_name: "",
-  language: "ru" as const,
-  status: "active" as const,
-  password_hash: "$argon2id$not-a-real-hash",
-  password_temporary: 0,
-  password_changed_at: 1,
-  failed_sign_ins: 0,
-  all_merchants: 1,
-  created_at: 1,
-});
+import { createEmptyTestDatabase, createTestDatabase, DIALECTS } from "./test-database.ts";
 
 for (const dialect of DIALECTS) {
   describe(`migrations (${dialect})`, () => {
@@ -72,7 +14,7 @@ for (const dialect of DIALECTS) {
     });
 
     it("creates every table on an empty database, and a second run applies nothing", async () => {
-      const database = await openEmptyDatabase(dialect);
+      const database = await createEmptyTestDatabase(dialect);
       opened.push(database);
       const first = await migrateToLatest(database.db);
       assert.deepEqual(first, ["20261203120000_foundation"]);
@@ -112,8 +54,8 @@ for (const dialect of DIALECTS) {
       const database = await createTestDatabase(dialect);
       opened.push(database);
       const enterprise = await insertEnterprise(database.db, { name: "Case shop", now: 1 });
-      await insertUser(database.db, userValues(enterprise.id, "Anna.Petrova"));
-      await assert.rejects(insertUser(database.db, userValues(enterprise.id, "anna.PETROVA")));
+      await insertUser(database.db, testUserValues(enterprise.id, "Anna.Petrova"));
+      await assert.rejects(insertUser(database.db, testUserValues(enterprise.id, "anna.PETROVA")));
       const count = await database.db
         .selectFrom("users")
         .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -126,7 +68,7 @@ for (const dialect of DIALECTS) {
       opened.push(database);
       const { db } = database;
       const enterprise = await insertEnterprise(db, { name: "Cascade shop", now: 1 });
-      const user = await insertUser(db, userValues(enterprise.id, "cascade"));
+      const user = await insertUser(db, testUserValues(enterprise.id, "cascade"));
       await db.insertInto("user_rights").values({ user_id: user.id, right_id: "export" }).execute();
       await db
         .insertInto("sessions")

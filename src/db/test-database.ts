@@ -26,6 +26,29 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   return dialect === "sqlite" ? createSqliteDatabase() : createPostgresDatabase();
 }
 
+/**
+ * A database with no tables at all: for tests of the migrations themselves, and for a real server under test,
+ * which migrates at start. `close()` removes it.
+ */
+export async function createEmptyTestDatabase(dialect: Dialect): Promise<TestDatabase> {
+  if (dialect === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "lk-empty-"));
+    const url = `sqlite:${join(dir, "lk.db")}`;
+    const database = openDatabase(url);
+    return {
+      ...database,
+      url,
+      close: async () => {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `lk_test_${randomBytes(8).toString("hex")}`;
+  await withAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+  return openPostgresTestDatabase(name);
+}
+
 async function createSqliteDatabase(): Promise<TestDatabase> {
   sqliteTemplate ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), "lk-test-"));
@@ -89,6 +112,10 @@ async function createPostgresDatabase(): Promise<TestDatabase> {
   const template = await preparePostgresTemplate();
   const name = `lk_test_${randomBytes(8).toString("hex")}`;
   await withAdmin((client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  return openPostgresTestDatabase(name);
+}
+
+function openPostgresTestDatabase(name: string): TestDatabase {
   const url = databaseUrl(name);
   const database = openDatabase(url);
   return {

@@ -39,6 +39,14 @@ function changePassword(b: Browserish, fields: { current: string; password: stri
   );
 }
 
+/** Changes the password through each of `passwords` in turn (the first is the current one). */
+async function changeThrough(b: Browserish, passwords: string[]) {
+  for (let i = 1; i < passwords.length; i += 1) {
+    const response = await changePassword(b, { current: passwords[i - 1]!, password: passwords[i]! });
+    assert.equal(response.statusCode, 303, passwords[i]);
+  }
+}
+
 async function signInStatus(t: TestApp, login: string, password: string) {
   return (await browser(t.app).postForm("/sign-in", { login, password })).statusCode;
 }
@@ -120,13 +128,7 @@ for (const dialect of DIALECTS) {
     it("«не может повторять ни один из последних трех паролей»: after A→B→C→D the current one and the two before are refused, A is allowed", async () => {
       const user = await seedUser(t.ctx, { password: A });
       const b = await signedInBrowser(t.app, user.login, A);
-      for (const [current, next] of [
-        [A, B],
-        [B, C],
-        [C, D],
-      ] as const) {
-        assert.equal((await changePassword(b, { current, password: next })).statusCode, 303, next);
-      }
+      await changeThrough(b, [A, B, C, D]);
       for (const refused of [D, C, B]) {
         const response = await changePassword(b, { current: D, password: refused });
         assert.equal(response.statusCode, 422, refused);
@@ -142,13 +144,7 @@ for (const dialect of DIALECTS) {
     it("with LK_PASSWORD_HISTORY=4 the fourth-last password is refused as well", async () => {
       const user = await seedUser(pci.ctx, { password: A, language: "en" });
       const b = await signedInBrowser(pci.app, user.login, A);
-      for (const [current, next] of [
-        [A, B],
-        [B, C],
-        [C, D],
-      ] as const) {
-        assert.equal((await changePassword(b, { current, password: next })).statusCode, 303, next);
-      }
+      await changeThrough(b, [A, B, C, D]);
       const response = await changePassword(b, { current: D, password: A });
       assert.equal(response.statusCode, 422);
       assert.deepEqual(namedRules(response.body), ["history"]);

@@ -1,46 +1,21 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { Kysely } from "kysely";
 import type { DB } from "../db/database.ts";
 import { createTestDatabase, DIALECTS, type TestDatabase } from "../db/test-database.ts";
 import { addPasswordToHistory, findRecentPasswordHashes } from "../passwords/password-history.repository.ts";
+import { insertTestUser } from "../testing/rows.ts";
 import {
   findUserById,
   findUserByLogin,
   findUserRights,
   incrementFailedSignIns,
-  insertEnterprise,
-  insertUser,
   listUsers,
   lockUserIfOverThreshold,
-  loginKey,
   recordSuccessfulSignIn,
   replaceUserRights,
   setUserStatus,
 } from "./users.repository.ts";
-
-async function insertTestUser(db: Kysely<DB>, login = `User_${randomBytes(3).toString("hex")}`) {
-  const enterprise = await insertEnterprise(db, {
-    name: `Enterprise ${randomBytes(4).toString("hex")}`,
-    now: 1,
-  });
-  return insertUser(db, {
-    enterprise_id: enterprise.id,
-    login,
-    login_key: loginKey(login),
-    email: `${login.toLowerCase()}@shop.example`,
-    full_name: "Test Person",
-    language: "ru",
-    status: "active",
-    password_hash: "$argon2id$placeholder",
-    password_temporary: 0,
-    password_changed_at: 1,
-    failed_sign_ins: 0,
-    all_merchants: 1,
-    created_at: 1,
-  });
-}
 
 for (const dialect of DIALECTS) {
   describe(`users repository (${dialect})`, () => {

@@ -41,7 +41,7 @@ after(async () => {
 });
 
 test("the server runs on a throwaway PostgreSQL database", () => {
-  assert.match(server.databaseUrl, /^postgres:\/\/.*\/lk_e2e_[0-9a-f]+$/);
+  assert.match(server.databaseUrl, /^postgres:\/\/.*\/lk_test_[0-9a-f]+$/);
 });
 
 test("sign-in, a refusal, the cabinet and sign-out on PostgreSQL", async (t) => {

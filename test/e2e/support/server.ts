@@ -1,24 +1,22 @@
 // Browser-test support: the real server (`node --import tsx src/server.ts`) on a free port and a fresh database.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import type { Dialect } from "../../../src/db/connection.ts";
+import { createEmptyTestDatabase, type TestDatabase } from "../../../src/db/test-database.ts";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-const POSTGRES_ADMIN_URL = process.env.LK_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 
 export interface StartServerOptions {
   /** Extra environment for the server (LK_MODE, LK_LOCKOUT_THRESHOLD, ...); may be a function of the port. */
   env?: Record<string, string> | ((port: number) => Record<string, string>);
-  /** SQLite temp file (the default) or a throwaway PostgreSQL database. */
+  /** SQLite temp file (the default) or a throwaway PostgreSQL database, both removed at stop(). */
   dialect?: Dialect;
 }
 
@@ -49,43 +47,6 @@ export function findFreePort(): Promise<number> {
   });
 }
 
-async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function postgresUrl(name: string): string {
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-interface FreshDatabase {
-  url: string;
-  drop(): Promise<void>;
-}
-
-async function createFreshDatabase(dialect: Dialect, dir: string): Promise<FreshDatabase> {
-  if (dialect === "sqlite") {
-    // The server creates and migrates the file; the whole temp dir goes at stop.
-    return { url: `sqlite:${join(dir, "lk.db")}`, drop: async () => {} };
-  }
-  const name = `lk_e2e_${randomBytes(8).toString("hex")}`;
-  await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name}`));
-  return {
-    url: postgresUrl(name),
-    drop: () =>
-      withPostgresAdmin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(
-        () => {},
-      ),
-  };
-}
-
 async function isHealthy(url: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
@@ -108,9 +69,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const outboxDir = join(dir, "outbox");
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
-  let database: FreshDatabase;
+  let database: TestDatabase;
   try {
-    database = await createFreshDatabase(dialect, dir);
+    // Empty: the server migrates it at start, as in production.
+    database = await createEmptyTestDatabase(dialect);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -167,7 +129,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       clearTimeout(timer);
     }
     try {
-      await database.drop();
+      await database.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
